@@ -1,0 +1,323 @@
+package dev.kappa.common.event;
+
+import static dev.kappa.common.event.EventFields.EVENT_ID;
+import static dev.kappa.common.event.EventFields.EVENT_TIME;
+import static dev.kappa.common.event.EventFields.EVENT_TYPE;
+import static dev.kappa.common.event.EventFields.MAX_ID_LENGTH;
+import static dev.kappa.common.event.EventFields.PAYLOAD;
+import static dev.kappa.common.event.EventFields.SOURCE;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Parses raw envelope bytes into an {@link Event} with a precise {@link RejectReason} for anything
+ * wrong, and writes the canonical form. Streams the envelope with Jackson's token parser and only
+ * builds a tree for the payload. Not thread-safe: one instance per operator subtask.
+ */
+public final class EventCodec {
+
+    private final ParsePolicy policy;
+    private final Clock clock;
+    private final ObjectMapper mapper;
+    private final ByteArrayBuilder buffer = new ByteArrayBuilder(512);
+
+    public EventCodec(ParsePolicy policy) {
+        this(policy, Clock.systemUTC());
+    }
+
+    public EventCodec(ParsePolicy policy, Clock clock) {
+        this.policy = policy;
+        this.clock = clock;
+        JsonFactory factory = JsonFactory.builder()
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(policy.maxDepth()).build())
+                .build();
+        this.mapper = new ObjectMapper(factory);
+    }
+
+    public ObjectMapper mapper() {
+        return mapper;
+    }
+
+    /** Parses and validates; throws {@link RejectedEventException} with the reason on bad input. */
+    public Event parse(byte[] value) {
+        if (value == null) {
+            throw new RejectedEventException(RejectReason.NULL_VALUE, "record value is null");
+        }
+        if (value.length > policy.maxRecordBytes()) {
+            throw new RejectedEventException(RejectReason.TOO_LARGE,
+                    "record is " + value.length + " bytes, the limit is " + policy.maxRecordBytes());
+        }
+        int invalid = Utf8.firstInvalid(value);
+        if (invalid >= 0) {
+            throw new RejectedEventException(RejectReason.INVALID_UTF8, "invalid UTF-8 at byte " + invalid);
+        }
+        try (JsonParser parser = mapper.createParser(value)) {
+            return parseEnvelope(parser);
+        } catch (StreamConstraintsException e) {
+            RejectReason reason = e.getMessage().contains("nesting depth") ? RejectReason.TOO_DEEP
+                    : RejectReason.TOO_LARGE;
+            throw new RejectedEventException(reason, e.getOriginalMessage());
+        } catch (JsonParseException e) {
+            RejectReason reason = e.getOriginalMessage().startsWith("Duplicate") ? RejectReason.DUPLICATE_FIELD
+                    : RejectReason.MALFORMED_JSON;
+            throw new RejectedEventException(reason, e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new RejectedEventException(RejectReason.MALFORMED_JSON, String.valueOf(e.getMessage()));
+        }
+    }
+
+    private Event parseEnvelope(JsonParser parser) throws IOException {
+        JsonToken first = parser.nextToken();
+        if (first == null) {
+            throw new RejectedEventException(RejectReason.EMPTY_VALUE, "record holds no JSON value");
+        }
+        if (first != JsonToken.START_OBJECT) {
+            throw new RejectedEventException(RejectReason.NOT_AN_OBJECT,
+                    "top-level JSON value is " + describe(first) + ", expected an object");
+        }
+        String id = null;
+        String type = null;
+        Instant time = null;
+        String source = null;
+        ObjectNode payload = null;
+        Map<String, JsonNode> unknown = null;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken token = parser.nextToken();
+            switch (field) {
+                case EVENT_ID -> id = stringOrNull(parser, token, EVENT_ID);
+                case EVENT_TYPE -> type = stringOrNull(parser, token, EVENT_TYPE);
+                case EVENT_TIME -> time = eventTime(parser, token);
+                case SOURCE -> source = stringOrNull(parser, token, SOURCE);
+                case PAYLOAD -> payload = payloadOrNull(parser, token);
+                default -> {
+                    switch (policy.unknownFields()) {
+                        case REJECT -> throw new RejectedEventException(RejectReason.UNKNOWN_FIELD,
+                                "unknown top-level field '" + field + "'");
+                        case DROP -> parser.skipChildren();
+                        case PAYLOAD -> {
+                            if (unknown == null) {
+                                unknown = new LinkedHashMap<>();
+                            }
+                            unknown.put(field, mapper.readTree(parser));
+                        }
+                    }
+                }
+            }
+        }
+        if (parser.nextToken() != null) {
+            throw new RejectedEventException(RejectReason.MALFORMED_JSON, "trailing content after the event object");
+        }
+        if (unknown != null) {
+            payload = mergeIntoPayload(payload, unknown);
+        }
+        requirePresent(type, EVENT_TYPE);
+        if (type.isEmpty()) {
+            throw new RejectedEventException(RejectReason.MISSING_FIELD, "event_type is empty");
+        }
+        requirePresent(time, EVENT_TIME);
+        checkRange(time);
+        if (id != null) {
+            checkId(id);
+        }
+        return new Event(id, type, time, source, payload);
+    }
+
+    private ObjectNode mergeIntoPayload(ObjectNode payload, Map<String, JsonNode> unknown) {
+        ObjectNode merged = payload != null ? payload : mapper.createObjectNode();
+        for (Map.Entry<String, JsonNode> e : unknown.entrySet()) {
+            if (merged.has(e.getKey())) {
+                throw new RejectedEventException(RejectReason.UNKNOWN_FIELD,
+                        "top-level field '" + e.getKey() + "' collides with payload." + e.getKey());
+            }
+            merged.set(e.getKey(), e.getValue());
+        }
+        return merged;
+    }
+
+    public static void checkId(String id) {
+        if (id.isBlank()) {
+            throw new RejectedEventException(RejectReason.EMPTY_ID, "event_id is empty");
+        }
+        if (id.length() > MAX_ID_LENGTH) {
+            throw new RejectedEventException(RejectReason.ID_TOO_LONG,
+                    "event_id has " + id.length() + " characters, the limit is " + MAX_ID_LENGTH);
+        }
+    }
+
+    private void checkRange(Instant time) {
+        if (time.isBefore(policy.minEventTime())) {
+            String hint = time.isBefore(Instant.parse("1971-01-01T00:00:00Z"))
+                    ? " (epoch seconds sent as milliseconds?)" : "";
+            throw new RejectedEventException(RejectReason.TIMESTAMP_OUT_OF_RANGE, "event_time " + time
+                    + " is before the earliest accepted " + policy.minEventTime() + hint);
+        }
+        Instant latest = clock.instant().plus(policy.maxFutureSkew());
+        if (time.isAfter(latest)) {
+            throw new RejectedEventException(RejectReason.TIMESTAMP_OUT_OF_RANGE, "event_time " + time
+                    + " is more than " + policy.maxFutureSkew() + " in the future");
+        }
+    }
+
+    private static void requirePresent(Object value, String field) {
+        if (value == null) {
+            throw new RejectedEventException(RejectReason.MISSING_FIELD, field + " is missing");
+        }
+    }
+
+    private static String stringOrNull(JsonParser parser, JsonToken token, String field) throws IOException {
+        if (token == JsonToken.VALUE_STRING) {
+            return parser.getText();
+        }
+        if (token == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        throw new RejectedEventException(RejectReason.WRONG_TYPE,
+                field + " must be a string, got " + describe(token));
+    }
+
+    private ObjectNode payloadOrNull(JsonParser parser, JsonToken token) throws IOException {
+        if (token == JsonToken.START_OBJECT) {
+            return (ObjectNode) mapper.readTree(parser);
+        }
+        if (token == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        throw new RejectedEventException(RejectReason.WRONG_TYPE, "payload must be an object, got " + describe(token));
+    }
+
+    private static Instant eventTime(JsonParser parser, JsonToken token) throws IOException {
+        switch (token) {
+            case VALUE_STRING -> {
+                String text = parser.getText();
+                try {
+                    return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+                } catch (DateTimeException e) {
+                    throw new RejectedEventException(RejectReason.BAD_TIMESTAMP, "event_time '" + text
+                            + "' is not ISO-8601 with a zone offset (2026-01-31T12:00:00Z) nor epoch milliseconds");
+                }
+            }
+            case VALUE_NUMBER_INT -> {
+                if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                    throw new RejectedEventException(RejectReason.BAD_TIMESTAMP,
+                            "event_time " + parser.getText() + " does not fit epoch milliseconds");
+                }
+                return Instant.ofEpochMilli(parser.getLongValue());
+            }
+            case VALUE_NUMBER_FLOAT -> throw new RejectedEventException(RejectReason.BAD_TIMESTAMP,
+                    "event_time " + parser.getText() + " must be whole epoch milliseconds");
+            case VALUE_NULL -> {
+                return null;
+            }
+            default -> throw new RejectedEventException(RejectReason.WRONG_TYPE,
+                    "event_time must be a string or a number, got " + describe(token));
+        }
+    }
+
+    private static String describe(JsonToken token) {
+        return switch (token) {
+            case START_OBJECT -> "an object";
+            case START_ARRAY -> "an array";
+            case VALUE_STRING -> "a string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            case VALUE_NULL -> "null";
+            default -> token.name();
+        };
+    }
+
+    /** The canonical log form: fixed field order, ISO-8601 UTC time, absent fields left out. */
+    public byte[] write(Event event) {
+        buffer.reset();
+        try (JsonGenerator gen = mapper.getFactory().createGenerator(buffer)) {
+            gen.writeStartObject();
+            gen.writeStringField(EVENT_ID, event.eventId());
+            gen.writeStringField(EVENT_TYPE, event.eventType());
+            gen.writeStringField(EVENT_TIME, event.eventTime().toString());
+            if (event.source() != null) {
+                gen.writeStringField(SOURCE, event.source());
+            }
+            if (event.payload() != null) {
+                gen.writeFieldName(PAYLOAD);
+                mapper.writeTree(gen, event.payload());
+            }
+            gen.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return buffer.toByteArray();
+    }
+
+    /**
+     * The event's content without its id, with object keys sorted at every level: equal for two
+     * sends of the same event whatever their key order or whitespace, so it can name the event.
+     */
+    public byte[] contentBytes(Event event) {
+        buffer.reset();
+        try (JsonGenerator gen = mapper.getFactory().createGenerator(buffer)) {
+            gen.writeStartObject();
+            gen.writeStringField(EVENT_TYPE, event.eventType());
+            gen.writeStringField(EVENT_TIME, event.eventTime().toString());
+            if (event.source() != null) {
+                gen.writeStringField(SOURCE, event.source());
+            }
+            if (event.payload() != null) {
+                gen.writeFieldName(PAYLOAD);
+                writeSorted(gen, event.payload());
+            }
+            gen.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return buffer.toByteArray();
+    }
+
+    private void writeSorted(JsonGenerator gen, JsonNode node) throws IOException {
+        if (node.isObject()) {
+            List<String> names = new ArrayList<>();
+            for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+                names.add(it.next());
+            }
+            names.sort(null);
+            gen.writeStartObject();
+            for (String name : names) {
+                gen.writeFieldName(name);
+                writeSorted(gen, node.get(name));
+            }
+            gen.writeEndObject();
+        } else if (node.isArray()) {
+            gen.writeStartArray();
+            for (JsonNode element : node) {
+                writeSorted(gen, element);
+            }
+            gen.writeEndArray();
+        } else {
+            mapper.writeTree(gen, node);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.kappa.common.event;
+
+/**
+ * One record as it arrived, before any parsing, with where it came from: a Kafka record
+ * ({@code topic}, {@code partition}, {@code offset}, {@code timestamp}) or a line of a bulk file
+ * ({@code file}, byte {@code offset}, {@code partition} -1). Provenance travels with the bytes so
+ * that a dead letter can always be traced back and re-ingested.
+ *
+ * @param fallbackId the id to use when the event has none; set for file lines (file identity plus
+ *     byte offset), null for Kafka records
+ */
+public record RawRecord(
+        String topic,
+        int partition,
+        long offset,
+        long timestamp,
+        byte[] key,
+        byte[] value,
+        String file,
+        String fallbackId) {
+
+    public static RawRecord fromKafka(String topic, int partition, long offset, long timestamp, byte[] key,
+            byte[] value) {
+        return new RawRecord(topic, partition, offset, timestamp, key, value, null, null);
+    }
+
+    public static RawRecord fromFile(String file, long byteOffset, byte[] line, String fallbackId) {
+        return new RawRecord(null, -1, byteOffset, -1L, null, line, file, fallbackId);
+    }
+
+    /** Human-readable origin for logs and messages: {@code topic/partition@offset} or {@code file@offset}. */
+    public String origin() {
+        return file != null ? file + "@" + offset : topic + "/" + partition + "@" + offset;
+    }
+}

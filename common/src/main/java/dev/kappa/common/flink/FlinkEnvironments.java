@@ -1,0 +1,53 @@
+package dev.kappa.common.flink;
+
+import java.util.Locale;
+
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import dev.kappa.common.config.CommonOptions;
+import dev.kappa.common.config.KappaConfig;
+
+/**
+ * Builds the execution environment every job runs in, so that checkpointing, state backend and
+ * the uid discipline are set in one place. {@code getExecutionEnvironment} makes the same code a
+ * MiniCluster run locally and a submission under {@code flink run}.
+ */
+public final class FlinkEnvironments {
+
+    private FlinkEnvironments() {
+    }
+
+    public static StreamExecutionEnvironment create(KappaConfig config) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(config));
+        int parallelism = config.get(CommonOptions.PARALLELISM);
+        if (parallelism > 0) {
+            env.setParallelism(parallelism);
+        }
+        return env;
+    }
+
+    public static Configuration flinkConfiguration(KappaConfig config) {
+        Configuration flink = new Configuration();
+        // A missing uid must fail the build of the job graph: an auto-generated one changes with the
+        // topology and silently orphans state on the next savepoint restore.
+        flink.set(PipelineOptions.AUTO_GENERATE_UIDS, false);
+        // Kryo fallback is slow and its state is not evolvable; every type must have a real serializer.
+        flink.set(PipelineOptions.GENERIC_TYPES, false);
+        flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.get(CommonOptions.CHECKPOINT_INTERVAL));
+        flink.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.get(CommonOptions.CHECKPOINT_DIR));
+        flink.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        CommonOptions.StateBackend backend = config.get(CommonOptions.STATE_BACKEND);
+        flink.set(StateBackendOptions.STATE_BACKEND, backend.name().toLowerCase(Locale.ROOT));
+        flink.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, backend == CommonOptions.StateBackend.ROCKSDB);
+        config.get(CommonOptions.FLINK).forEach(flink::setString);
+        return flink;
+    }
+}

@@ -1,0 +1,27 @@
+package dev.kappa.common.kafka;
+
+import java.nio.charset.StandardCharsets;
+
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+import dev.kappa.common.event.CanonicalEvent;
+
+/**
+ * Key = event_id, so every copy of an event lands in the same partition; timestamp = event time,
+ * so later stages get both without parsing the JSON.
+ */
+public final class CanonicalEventSerializer implements KafkaRecordSerializationSchema<CanonicalEvent> {
+
+    private final String topic;
+
+    public CanonicalEventSerializer(String topic) {
+        this.topic = topic;
+    }
+
+    @Override
+    public ProducerRecord<byte[], byte[]> serialize(CanonicalEvent event, KafkaSinkContext context, Long timestamp) {
+        return new ProducerRecord<>(topic, null, event.eventTimeMillis(),
+                event.eventId().getBytes(StandardCharsets.UTF_8), event.json());
+    }
+}

@@ -1,0 +1,26 @@
+package dev.kappa.common.kafka;
+
+import java.nio.charset.StandardCharsets;
+
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+
+/** Header names on {@code events.dlq}; the record's key and value are the original bytes, untouched. */
+public final class DeadLetterHeaders {
+    public static final String REASON = "kappa.dlq.reason";
+    public static final String DETAIL = "kappa.dlq.detail";
+    public static final String SOURCE_TOPIC = "kappa.source.topic";
+    public static final String SOURCE_PARTITION = "kappa.source.partition";
+    public static final String SOURCE_OFFSET = "kappa.source.offset";
+    public static final String SOURCE_TIMESTAMP = "kappa.source.timestamp";
+    public static final String SOURCE_FILE = "kappa.source.file";
+
+    private DeadLetterHeaders() {
+    }
+
+    /** A header's value as text, or null when the record does not have it. */
+    public static String get(Headers headers, String name) {
+        Header header = headers.lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}

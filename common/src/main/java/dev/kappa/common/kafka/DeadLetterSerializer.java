@@ -1,0 +1,49 @@
+package dev.kappa.common.kafka;
+
+import static dev.kappa.common.kafka.DeadLetterHeaders.DETAIL;
+import static dev.kappa.common.kafka.DeadLetterHeaders.REASON;
+import static dev.kappa.common.kafka.DeadLetterHeaders.SOURCE_FILE;
+import static dev.kappa.common.kafka.DeadLetterHeaders.SOURCE_OFFSET;
+import static dev.kappa.common.kafka.DeadLetterHeaders.SOURCE_PARTITION;
+import static dev.kappa.common.kafka.DeadLetterHeaders.SOURCE_TIMESTAMP;
+import static dev.kappa.common.kafka.DeadLetterHeaders.SOURCE_TOPIC;
+
+import java.nio.charset.StandardCharsets;
+
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+import dev.kappa.common.event.DeadLetter;
+import dev.kappa.common.event.RawRecord;
+
+/** Original key and value unchanged, so a fixed record can be re-sent as is; why and whence in headers. */
+public final class DeadLetterSerializer implements KafkaRecordSerializationSchema<DeadLetter> {
+
+    private final String topic;
+
+    public DeadLetterSerializer(String topic) {
+        this.topic = topic;
+    }
+
+    @Override
+    public ProducerRecord<byte[], byte[]> serialize(DeadLetter letter, KafkaSinkContext context, Long timestamp) {
+        RawRecord source = letter.source();
+        RecordHeaders headers = new RecordHeaders();
+        add(headers, REASON, letter.reason().code());
+        add(headers, DETAIL, letter.detail());
+        if (source.file() != null) {
+            add(headers, SOURCE_FILE, source.file());
+        } else {
+            add(headers, SOURCE_TOPIC, source.topic());
+            add(headers, SOURCE_PARTITION, Integer.toString(source.partition()));
+            add(headers, SOURCE_TIMESTAMP, Long.toString(source.timestamp()));
+        }
+        add(headers, SOURCE_OFFSET, Long.toString(source.offset()));
+        return new ProducerRecord<>(topic, null, null, source.key(), source.value(), headers);
+    }
+
+    private static void add(RecordHeaders headers, String name, String value) {
+        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,130 @@
+package dev.kappa.common.kafka;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.flink.util.TimeUtils;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+import dev.kappa.common.config.CommonOptions;
+import dev.kappa.common.config.ConfigException;
+
+/**
+ * Start-up checks against the real broker. They turn what would otherwise be a job that fails
+ * after submission and restarts forever (a missing topic, a transaction timeout the broker
+ * refuses) into one clear error before anything runs.
+ */
+public final class KafkaAdmin implements AutoCloseable {
+
+    private static final long TIMEOUT_SECONDS = 30;
+
+    private final KafkaSettings kafka;
+    private final Admin admin;
+
+    public KafkaAdmin(KafkaSettings kafka) {
+        this.kafka = kafka;
+        var props = kafka.toProperties();
+        props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
+        props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
+        this.admin = Admin.create(props);
+    }
+
+    public void createTopicsIfMissing(Collection<String> topics, int partitions, int replicationFactor) {
+        List<NewTopic> wanted = topics.stream().distinct()
+                .map(t -> new NewTopic(t, partitions, (short) replicationFactor)).toList();
+        for (var entry : admin.createTopics(wanted).values().entrySet()) {
+            try {
+                entry.getValue().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw failure("cannot create topic " + entry.getKey(), e.getCause());
+                }
+            } catch (InterruptedException | TimeoutException e) {
+                throw failure("cannot create topic " + entry.getKey(), e);
+            }
+        }
+    }
+
+    public void requireTopics(Collection<String> topics) {
+        Set<String> existing = await(admin.listTopics().names(), "cannot list topics");
+        List<String> missing = topics.stream().filter(t -> !existing.contains(t)).distinct().toList();
+        if (!missing.isEmpty()) {
+            throw new ConfigException("topic(s) " + missing + " do not exist on " + kafka.bootstrapServers()
+                    + ": create them (kappa topics create) or fix the topics.* settings");
+        }
+    }
+
+    /**
+     * Kafka aborts a transaction that stays open longer than its timeout and refuses a timeout above
+     * the broker's {@code transaction.max.timeout.ms}; either way an exactly-once sink cannot commit.
+     */
+    public void verifyTransactionTimeout(Duration checkpointInterval) {
+        Duration timeout = kafka.transactionTimeout();
+        String key = CommonOptions.TRANSACTION_TIMEOUT.key();
+        if (timeout.compareTo(checkpointInterval) <= 0) {
+            throw new ConfigException(key + " (" + TimeUtils.formatWithHighestUnit(timeout)
+                    + ") must exceed checkpoint.interval (" + TimeUtils.formatWithHighestUnit(checkpointInterval)
+                    + "): a transaction stays open from one checkpoint to the next");
+        }
+        Duration brokerMax = Duration.ofMillis(Long.parseLong(brokerConfig("transaction.max.timeout.ms")));
+        if (timeout.compareTo(brokerMax) > 0) {
+            throw new ConfigException(key + " (" + TimeUtils.formatWithHighestUnit(timeout)
+                    + ") exceeds the broker's transaction.max.timeout.ms ("
+                    + TimeUtils.formatWithHighestUnit(brokerMax) + ") on " + kafka.bootstrapServers()
+                    + ": lower " + key + " or raise the broker limit");
+        }
+    }
+
+    private String brokerConfig(String name) {
+        Collection<Node> nodes = await(admin.describeCluster().nodes(), "cannot reach Kafka");
+        if (nodes.isEmpty()) {
+            throw new ConfigException("Kafka at " + kafka.bootstrapServers() + " reports no brokers");
+        }
+        ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER,
+                Integer.toString(nodes.iterator().next().id()));
+        Map<ConfigResource, Config> configs = await(admin.describeConfigs(List.of(broker)).all(),
+                "cannot read the broker's configuration");
+        ConfigEntry entry = configs.get(broker).get(name);
+        if (entry == null || entry.value() == null) {
+            throw new ConfigException("the broker at " + kafka.bootstrapServers() + " does not report " + name);
+        }
+        return entry.value();
+    }
+
+    private <T> T await(org.apache.kafka.common.KafkaFuture<T> future, String what) {
+        try {
+            return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw failure(what, e.getCause());
+        } catch (InterruptedException | TimeoutException e) {
+            throw failure(what, e);
+        }
+    }
+
+    private ConfigException failure(String what, Throwable cause) {
+        if (cause instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+        }
+        String reason = cause instanceof TimeoutException || cause instanceof org.apache.kafka.common.errors.TimeoutException
+                ? "no answer within " + TIMEOUT_SECONDS + " s" : cause.getMessage();
+        return new ConfigException(what + " at " + kafka.bootstrapServers() + ": " + reason);
+    }
+
+    @Override
+    public void close() {
+        admin.close(Duration.ofSeconds(5));
+    }
+}

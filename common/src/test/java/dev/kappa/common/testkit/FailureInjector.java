@@ -1,0 +1,59 @@
+package dev.kappa.common.testkit;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.state.CheckpointListener;
+
+/**
+ * Passes records through and throws, a set number of times per job, once this subtask has seen
+ * {@code afterRecords} records and a checkpoint has completed since it (re)started. The failure is
+ * therefore always recovered from a real checkpoint: the case exactly-once must survive.
+ */
+public final class FailureInjector<T> implements MapFunction<T, T>, CheckpointListener {
+
+    private static final Map<String, AtomicInteger> REMAINING = new ConcurrentHashMap<>();
+
+    private final String name;
+    private final long afterRecords;
+    private transient long seen;
+    private transient boolean checkpointed;
+
+    private FailureInjector(String name, long afterRecords) {
+        this.name = name;
+        this.afterRecords = afterRecords;
+    }
+
+    /** {@code name} must be unique per test: the failure budget is shared across restarts by name. */
+    public static <T> FailureInjector<T> failTimes(String name, int failures, long afterRecords) {
+        REMAINING.put(name, new AtomicInteger(failures));
+        return new FailureInjector<>(name, afterRecords);
+    }
+
+    /** Failures still to come; zero once every planned failure has happened. */
+    public static int remaining(String name) {
+        return REMAINING.get(name).get();
+    }
+
+    @Override
+    public T map(T value) {
+        if (++seen >= afterRecords && checkpointed && REMAINING.get(name).getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new InjectedFailure("injected failure after " + seen + " records");
+        }
+        return value;
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+        checkpointed = true;
+    }
+
+    /** Distinguishable from real errors in logs. */
+    public static final class InjectedFailure extends RuntimeException {
+        InjectedFailure(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package dev.kappa.jobs.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.kappa.common.config.CommonOptions;
+import dev.kappa.common.config.ConfigOption;
+import dev.kappa.jobs.ingest.IngestOptions;
+
+/** Every key of the suite: one YAML file configures all jobs, and any command rejects a typo in it. */
+final class AllOptions {
+
+    private AllOptions() {
+    }
+
+    static List<ConfigOption<?>> list() {
+        List<ConfigOption<?>> all = new ArrayList<>(CommonOptions.all());
+        all.addAll(IngestOptions.all());
+        return all;
+    }
+}

@@ -1,0 +1,66 @@
+package dev.kappa.jobs.cli;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.kappa.common.config.ConfigException;
+import dev.kappa.jobs.demo.DemoCommand;
+import dev.kappa.jobs.generate.GenerateCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The one entry point: {@code deploy/kappa <command>} locally, {@code flink run kappa-jobs.jar
+ * <command>} on a cluster. Exit codes: 0 success, 1 failure, 2 bad usage or configuration; the
+ * reason is one line on stderr, the stack trace goes to the log.
+ */
+@Command(name = "kappa", mixinStandardHelpOptions = true, version = "kappa 0.1.0",
+        description = "Kappa-architecture pipeline on Apache Flink: ingest -> dedup -> columnar, replayable.",
+        subcommands = {DemoCommand.class, IngestCommand.class, GenerateCommand.class, TopicsCommand.class,
+                ConfigCommand.class})
+public final class Kappa implements Runnable {
+
+    public static final int FAILED = 1;
+    public static final int BAD_CONFIG = 2;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Kappa.class);
+
+    @Spec
+    CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    public static int execute(String... args) {
+        CommandLine commandLine = new CommandLine(new Kappa());
+        commandLine.setExecutionExceptionHandler((failure, cmd, parsed) -> {
+            Throwable reason = rootCause(failure);
+            LOG.error("kappa {} failed", cmd.getCommandName(), failure);
+            cmd.getErr().println("kappa " + cmd.getCommandName() + ": " + oneLine(reason));
+            return reason instanceof ConfigException || reason instanceof IllegalArgumentException ? BAD_CONFIG : FAILED;
+        });
+        return commandLine.execute(args);
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
+    }
+
+    /** Flink wraps job failures several levels deep; the user needs the innermost reason. */
+    private static Throwable rootCause(Throwable failure) {
+        Throwable cause = failure;
+        while (cause.getCause() != null && cause.getCause() != cause && !(cause instanceof ConfigException)) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    private static String oneLine(Throwable reason) {
+        String message = reason instanceof ConfigException ? reason.getMessage() : reason.toString();
+        return message.replace('\n', ' ');
+    }
+}

@@ -1,0 +1,114 @@
+package dev.kappa.jobs.ingest;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.Map;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.kappa.common.event.CanonicalEvent;
+import dev.kappa.common.event.DeadLetter;
+import dev.kappa.common.event.Event;
+import dev.kappa.common.event.EventCodec;
+import dev.kappa.common.event.RawRecord;
+import dev.kappa.common.event.RejectReason;
+import dev.kappa.common.event.RejectedEventException;
+import dev.kappa.common.metrics.Tally;
+
+/**
+ * Turns each raw record into exactly one output: a canonical event on the main output, or a dead
+ * letter on {@link #DEAD_LETTERS}. Nothing is dropped, so raw = valid + dead letters always holds.
+ */
+public final class EventNormalizer extends ProcessFunction<RawRecord, CanonicalEvent> {
+
+    public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") { };
+
+    public static final String VALID = "ingest_valid";
+    public static final String DEAD = "ingest_dlq";
+    public static final String DERIVED_IDS = "ingest_derived_ids";
+    /** Per-reason dead-letter counts are named {@code ingest_dlq_<reason code>}. */
+    public static final String DEAD_PREFIX = "ingest_dlq_";
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventNormalizer.class);
+    private static final String DERIVED_ID_PREFIX = "derived-";
+
+    private final IngestSettings settings;
+
+    private transient EventCodec codec;
+    private transient PiiMasker piiMasker;
+    private transient MessageDigest sha256;
+    private transient Tally valid;
+    private transient Tally dead;
+    private transient Tally derivedIds;
+    private transient Map<RejectReason, Tally> deadByReason;
+
+    public EventNormalizer(IngestSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void open(OpenContext openContext) throws NoSuchAlgorithmException {
+        codec = new EventCodec(settings.policy());
+        piiMasker = settings.piiFields().isEmpty() ? null : new PiiMasker(settings.piiFields(), settings.piiKey());
+        sha256 = MessageDigest.getInstance("SHA-256");
+        valid = Tally.register(getRuntimeContext(), VALID);
+        dead = Tally.register(getRuntimeContext(), DEAD);
+        derivedIds = Tally.register(getRuntimeContext(), DERIVED_IDS);
+        deadByReason = new EnumMap<>(RejectReason.class);
+        for (RejectReason reason : RejectReason.values()) {
+            deadByReason.put(reason, Tally.register(getRuntimeContext(), DEAD_PREFIX + reason.code()));
+        }
+    }
+
+    @Override
+    public void processElement(RawRecord raw, Context ctx, Collector<CanonicalEvent> out) {
+        CanonicalEvent event;
+        try {
+            event = normalize(raw);
+        } catch (RejectedEventException rejected) {
+            reject(raw, rejected.reason(), rejected.detail(), ctx);
+            return;
+        } catch (RuntimeException bug) {
+            LOG.warn("Unexpected failure normalizing {}; parked in the DLQ as internal_error", raw.origin(), bug);
+            reject(raw, RejectReason.INTERNAL_ERROR, String.valueOf(bug), ctx);
+            return;
+        }
+        out.collect(event);
+        valid.increment();
+    }
+
+    private CanonicalEvent normalize(RawRecord raw) {
+        Event event = codec.parse(raw.value());
+        if (piiMasker != null) {
+            event = piiMasker.mask(event);
+        }
+        if (event.eventId() == null) {
+            event = event.withEventId(missingId(raw, event));
+        }
+        return new CanonicalEvent(event.eventId(), event.eventTime().toEpochMilli(), codec.write(event));
+    }
+
+    private String missingId(RawRecord raw, Event event) {
+        if (raw.fallbackId() != null) {
+            return raw.fallbackId();
+        }
+        if (settings.missingId() == IngestOptions.MissingId.REJECT) {
+            throw new RejectedEventException(RejectReason.MISSING_FIELD, "event_id is missing");
+        }
+        derivedIds.increment();
+        return DERIVED_ID_PREFIX + HexFormat.of().formatHex(sha256.digest(codec.contentBytes(event)));
+    }
+
+    private void reject(RawRecord raw, RejectReason reason, String detail, Context ctx) {
+        ctx.output(DEAD_LETTERS, new DeadLetter(raw, reason, detail));
+        dead.increment();
+        deadByReason.get(reason).increment();
+    }
+}

@@ -1,0 +1,45 @@
+package dev.kappa.jobs.ingest;
+
+import java.io.Serializable;
+import java.util.List;
+
+import dev.kappa.common.config.ConfigException;
+import dev.kappa.common.config.KappaConfig;
+import dev.kappa.common.event.ParsePolicy;
+
+/** The part of the configuration the normalizer needs on the task managers. */
+public record IngestSettings(ParsePolicy policy, IngestOptions.MissingId missingId, List<String> piiFields,
+        String piiKey) implements Serializable {
+
+    public IngestSettings {
+        piiFields = List.copyOf(piiFields);
+        for (String field : piiFields) {
+            if (!field.equals("source") && !(field.startsWith("payload.") && field.length() > "payload.".length())) {
+                throw new ConfigException("invalid entry '" + field + "' in " + IngestOptions.PII_FIELDS.key()
+                        + ": expected 'source' or a payload path such as payload.user.email");
+            }
+        }
+        if (!piiFields.isEmpty() && (piiKey == null || piiKey.length() < 16)) {
+            throw new ConfigException(IngestOptions.PII_KEY.key() + " must be set (at least 16 characters) when "
+                    + IngestOptions.PII_FIELDS.key() + " lists fields");
+        }
+    }
+
+    public static IngestSettings from(KappaConfig config) {
+        ParsePolicy policy = new ParsePolicy(
+                (int) Math.min(Integer.MAX_VALUE, config.get(IngestOptions.MAX_RECORD_BYTES).getBytes()),
+                config.get(IngestOptions.MAX_DEPTH),
+                config.get(IngestOptions.UNKNOWN_FIELDS),
+                config.get(IngestOptions.MIN_EVENT_TIME),
+                config.get(IngestOptions.MAX_FUTURE_SKEW));
+        return new IngestSettings(policy, config.get(IngestOptions.MISSING_ID), config.get(IngestOptions.PII_FIELDS),
+                config.get(IngestOptions.PII_KEY));
+    }
+
+    /** Never prints the key: settings end up in logs and in the Flink web UI. */
+    @Override
+    public String toString() {
+        return "IngestSettings[policy=" + policy + ", missingId=" + missingId + ", piiFields=" + piiFields
+                + ", piiKey=" + (piiKey == null ? "unset" : "******") + "]";
+    }
+}

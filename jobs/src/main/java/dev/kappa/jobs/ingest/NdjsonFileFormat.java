@@ -1,0 +1,154 @@
+package dev.kappa.jobs.ingest;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.file.src.FileSourceSplit;
+import org.apache.flink.connector.file.src.reader.BulkFormat;
+import org.apache.flink.connector.file.src.util.ArrayResultIterator;
+import org.apache.flink.connector.file.src.util.CheckpointedPosition;
+import org.apache.flink.core.fs.FSDataInputStream;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.fs.Path;
+
+import dev.kappa.common.event.RawRecord;
+
+/**
+ * Newline-delimited JSON dumps, one {@link RawRecord} per line with its byte offset. A line's
+ * fallback id is {@code file-<content hash>-<byte offset>}: re-sending the same file (under any
+ * name) yields the same ids, so the dedup stage removes the repeat, while two different files can
+ * never share one. Lines longer than the record limit are cut to limit + 1 bytes, enough for the
+ * normalizer to reject them as too_large without holding a huge line in memory.
+ */
+public final class NdjsonFileFormat implements BulkFormat<RawRecord, FileSourceSplit> {
+
+    private static final int BATCH_SIZE = 512;
+    private static final int READ_BUFFER = 1 << 20;
+    private static final int ID_HASH_HEX_CHARS = 32;
+
+    private final int maxRecordBytes;
+
+    public NdjsonFileFormat(int maxRecordBytes) {
+        this.maxRecordBytes = maxRecordBytes;
+    }
+
+    @Override
+    public Reader<RawRecord> createReader(Configuration config, FileSourceSplit split)
+            throws IOException {
+        return new LineReader(split, maxRecordBytes);
+    }
+
+    @Override
+    public Reader<RawRecord> restoreReader(Configuration config, FileSourceSplit split)
+            throws IOException {
+        return new LineReader(split, maxRecordBytes);
+    }
+
+    @Override
+    public boolean isSplittable() {
+        // The id scheme needs the whole file's hash and line offsets from its start.
+        return false;
+    }
+
+    @Override
+    public TypeInformation<RawRecord> getProducedType() {
+        return TypeInformation.of(RawRecord.class);
+    }
+
+    static String contentHash(Path path) throws IOException {
+        MessageDigest sha256;
+        try {
+            sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        FileSystem fs = path.getFileSystem();
+        try (InputStream in = new DigestInputStream(fs.open(path), sha256)) {
+            byte[] buffer = new byte[READ_BUFFER];
+            while (in.read(buffer) != -1) {
+                // Reading is all DigestInputStream needs.
+            }
+        }
+        return HexFormat.of().formatHex(sha256.digest()).substring(0, ID_HASH_HEX_CHARS);
+    }
+
+    private static final class LineReader implements Reader<RawRecord> {
+
+        private final String file;
+        private final String idPrefix;
+        private final int maxRecordBytes;
+        private final FSDataInputStream stream;
+        private final InputStream in;
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream(1024);
+        private long offset;
+
+        LineReader(FileSourceSplit split, int maxRecordBytes) throws IOException {
+            Path path = split.path();
+            this.file = path.toString();
+            this.idPrefix = "file-" + contentHash(path) + "-";
+            this.maxRecordBytes = maxRecordBytes;
+            CheckpointedPosition position = split.getReaderPosition()
+                    .orElse(new CheckpointedPosition(0, 0));
+            this.stream = path.getFileSystem().open(path);
+            this.stream.seek(position.getOffset());
+            this.in = new BufferedInputStream(stream, READ_BUFFER);
+            this.offset = position.getOffset();
+            for (long skip = position.getRecordsAfterOffset(); skip > 0; skip--) {
+                readLine();
+            }
+        }
+
+        @Override
+        public RecordIterator<RawRecord> readBatch() throws IOException {
+            long batchStart = offset;
+            RawRecord[] batch = new RawRecord[BATCH_SIZE];
+            int count = 0;
+            while (count < BATCH_SIZE) {
+                long lineStart = offset;
+                byte[] bytes = readLine();
+                if (bytes == null) {
+                    break;
+                }
+                batch[count++] = RawRecord.fromFile(file, lineStart, bytes, idPrefix + lineStart);
+            }
+            if (count == 0) {
+                return null;
+            }
+            // Positions count records after batchStart, which restore replays by skipping lines.
+            ArrayResultIterator<RawRecord> iterator = new ArrayResultIterator<>();
+            iterator.set(batch, count, batchStart, 0);
+            return iterator;
+        }
+
+        /** The next line without its '\n', or null at the end of the file. */
+        private byte[] readLine() throws IOException {
+            line.reset();
+            boolean any = false;
+            int b;
+            while ((b = in.read()) != -1) {
+                any = true;
+                offset++;
+                if (b == '\n') {
+                    break;
+                }
+                if (line.size() <= maxRecordBytes) {
+                    line.write(b);
+                }
+            }
+            return any ? line.toByteArray() : null;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+}
