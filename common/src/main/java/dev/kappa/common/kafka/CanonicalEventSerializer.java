@@ -2,7 +2,6 @@ package dev.kappa.common.kafka;
 
 import java.nio.charset.StandardCharsets;
 
-import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 import dev.kappa.common.event.CanonicalEvent;
@@ -11,12 +10,10 @@ import dev.kappa.common.event.CanonicalEvent;
  * Key = event_id, so every copy of an event lands in the same partition; timestamp = event time,
  * so later stages get both without parsing the JSON.
  */
-public final class CanonicalEventSerializer implements KafkaRecordSerializationSchema<CanonicalEvent> {
-
-    private final String topic;
+public final class CanonicalEventSerializer extends SingleTopicSerializer<CanonicalEvent> {
 
     public CanonicalEventSerializer(String topic) {
-        this.topic = topic;
+        super(topic);
     }
 
     @Override

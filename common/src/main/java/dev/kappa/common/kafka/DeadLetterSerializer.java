@@ -10,7 +10,6 @@ import static dev.kappa.common.kafka.DeadLetterHeaders.SOURCE_TOPIC;
 
 import java.nio.charset.StandardCharsets;
 
-import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
@@ -18,12 +17,10 @@ import dev.kappa.common.event.DeadLetter;
 import dev.kappa.common.event.RawRecord;
 
 /** Original key and value unchanged, so a fixed record can be re-sent as is; why and whence in headers. */
-public final class DeadLetterSerializer implements KafkaRecordSerializationSchema<DeadLetter> {
-
-    private final String topic;
+public final class DeadLetterSerializer extends SingleTopicSerializer<DeadLetter> {
 
     public DeadLetterSerializer(String topic) {
-        this.topic = topic;
+        super(topic);
     }
 
     @Override

@@ -10,7 +10,9 @@ import org.apache.flink.api.common.state.CheckpointListener;
 /**
  * Passes records through and throws, a set number of times per job, once this subtask has seen
  * {@code afterRecords} records and a checkpoint has completed since it (re)started. The failure is
- * therefore always recovered from a real checkpoint: the case exactly-once must survive.
+ * therefore always recovered from a real checkpoint: the case exactly-once must survive. While a
+ * failure is due but no checkpoint has completed yet, it slows the stream down so that a fast
+ * bounded source cannot run out before the failure happens.
  */
 public final class FailureInjector<T> implements MapFunction<T, T>, CheckpointListener {
 
@@ -38,8 +40,15 @@ public final class FailureInjector<T> implements MapFunction<T, T>, CheckpointLi
     }
 
     @Override
-    public T map(T value) {
-        if (++seen >= afterRecords && checkpointed && REMAINING.get(name).getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+    public T map(T value) throws InterruptedException {
+        if (++seen < afterRecords || REMAINING.get(name).get() == 0) {
+            return value;
+        }
+        if (!checkpointed) {
+            Thread.sleep(2);
+            return value;
+        }
+        if (REMAINING.get(name).getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw new InjectedFailure("injected failure after " + seen + " records");
         }
         return value;

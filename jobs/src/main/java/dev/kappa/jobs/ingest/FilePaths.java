@@ -26,7 +26,7 @@ final class FilePaths {
         List<Path> out = new ArrayList<>();
         for (String spec : specs) {
             if (!isGlob(spec)) {
-                out.add(existing(new Path(spec)));
+                out.add(existing(qualified(spec)));
                 continue;
             }
             java.nio.file.Path pattern = Paths.get(spec);
@@ -52,6 +52,12 @@ final class FilePaths {
             out.addAll(matched);
         }
         return out;
+    }
+
+    /** Local paths become absolute file: URIs, so dead letters name the file the same way however it was given. */
+    private static Path qualified(String spec) {
+        Path path = new Path(spec);
+        return path.toUri().getScheme() != null ? path : new Path(Paths.get(spec).toAbsolutePath().normalize().toUri());
     }
 
     private static Path existing(Path path) {

@@ -1,0 +1,106 @@
+package dev.kappa.common.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KappaConfigTest {
+
+    private static final ConfigOption<String> PASSWORD = ConfigOption.key("test.password").stringType().noDefault()
+            .withDescription("a secret").asSecret();
+
+    private static final List<ConfigOption<?>> OPTIONS = new java.util.ArrayList<>(CommonOptions.all());
+
+    static {
+        OPTIONS.add(PASSWORD);
+    }
+
+    @TempDir
+    Path dir;
+
+    private Path yaml(String text) throws IOException {
+        Path file = dir.resolve("kappa.yaml");
+        Files.writeString(file, text);
+        return file;
+    }
+
+    @Test
+    void readsNestedYamlThenOverridesThenDefaults() throws IOException {
+        Path file = yaml("kafka:\n  bootstrap-servers: k1:9092\ncheckpoint:\n  interval: 30s\n");
+
+        KappaConfig config = KappaConfig.load(file, List.of("checkpoint.interval=2s"), OPTIONS, Map.of());
+
+        assertThat(config.get(CommonOptions.BOOTSTRAP_SERVERS)).isEqualTo("k1:9092");
+        assertThat(config.get(CommonOptions.CHECKPOINT_INTERVAL)).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.get(CommonOptions.TOPIC_RAW)).isEqualTo("events.raw");
+        assertThat(config.originOf(CommonOptions.BOOTSTRAP_SERVERS)).isEqualTo(file.toString());
+        assertThat(config.originOf(CommonOptions.CHECKPOINT_INTERVAL)).isEqualTo("--set");
+    }
+
+    @Test
+    void unknownKeyFailsNamingKeyFileAndSuggestion() throws IOException {
+        Path file = yaml("checkpoint:\n  intervall: 30s\n");
+
+        assertThatThrownBy(() -> KappaConfig.load(file, List.of(), OPTIONS, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(file + ": unknown key 'checkpoint.intervall' (did you mean 'checkpoint.interval'?)");
+    }
+
+    @Test
+    void mistypedValueFailsNamingKeyAndExpectation() throws IOException {
+        Path file = yaml("state:\n  backend: memory\n");
+
+        assertThatThrownBy(() -> KappaConfig.load(file, List.of(), OPTIONS, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(file + ": invalid value 'memory' for 'state.backend': expected one of hashmap|rocksdb");
+        assertThatThrownBy(() -> KappaConfig.load(null, List.of("checkpoint.interval=often"), OPTIONS, Map.of()))
+                .hasMessageStartingWith("--set: invalid value 'often' for 'checkpoint.interval'");
+    }
+
+    @Test
+    void resolvesEnvironmentReferencesAndNeverPrintsSecrets() throws IOException {
+        Path file = yaml("test:\n  password: ${env:TEST_PW}\nkafka:\n  properties:\n"
+                + "    sasl.jaas.config: ${env:TEST_JAAS}\n    security.protocol: SASL_SSL\n");
+
+        KappaConfig config = KappaConfig.load(file, List.of(), OPTIONS,
+                Map.of("TEST_PW", "hunter2-hunter2", "TEST_JAAS", "jaas-secret"));
+
+        assertThat(config.get(PASSWORD)).isEqualTo("hunter2-hunter2");
+        assertThat(config.get(CommonOptions.KAFKA_PROPERTIES))
+                .containsEntry("sasl.jaas.config", "jaas-secret").containsEntry("security.protocol", "SASL_SSL");
+        assertThat(config.describe()).doesNotContain("hunter2").doesNotContain("jaas-secret").contains("SASL_SSL");
+    }
+
+    @Test
+    void missingEnvironmentVariableFailsNamingIt() throws IOException {
+        Path file = yaml("test:\n  password: ${env:NOT_SET_ANYWHERE}\n");
+
+        assertThatThrownBy(() -> KappaConfig.load(file, List.of(), OPTIONS, Map.of()))
+                .hasMessage(file + ": 'test.password' refers to environment variable NOT_SET_ANYWHERE, which is not set");
+        assertThat(KappaConfig.load(yaml("test:\n  password: ${env:NOT_SET_ANYWHERE:-fallback}\n"), List.of(), OPTIONS,
+                Map.of()).get(PASSWORD)).isEqualTo("fallback");
+    }
+
+    @Test
+    void missingFileAndBrokenYamlAreClearErrors() throws IOException {
+        assertThatThrownBy(() -> KappaConfig.load(dir.resolve("nope.yaml"), List.of(), OPTIONS, Map.of()))
+                .hasMessageEndingWith("nope.yaml: config file not found");
+        assertThatThrownBy(() -> KappaConfig.load(yaml("a: [1, 2\n"), List.of(), OPTIONS, Map.of()))
+                .hasMessageContaining("not valid YAML");
+    }
+
+    @Test
+    void flinkKeysPassThrough() {
+        KappaConfig config = KappaConfig.load(null, List.of("flink.restart-strategy.type=none"), OPTIONS, Map.of());
+        assertThat(config.get(CommonOptions.FLINK)).containsExactly(Map.entry("restart-strategy.type", "none"));
+    }
+}

@@ -1,0 +1,56 @@
+package dev.kappa.common.kafka;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.kappa.common.config.ConfigException;
+import dev.kappa.common.testkit.TestKafka;
+
+/** Start-up checks against a real broker (whose transaction.max.timeout.ms is Kafka's default, 15 min). */
+class KafkaAdminITCase {
+
+    private static KafkaSettings withTimeout(Duration timeout) {
+        return new KafkaSettings(TestKafka.bootstrapServers(), Map.of(), timeout);
+    }
+
+    @Test
+    void transactionTimeoutAboveTheBrokerLimitIsRefusedBeforeTheJobStarts() {
+        try (KafkaAdmin admin = new KafkaAdmin(withTimeout(Duration.ofHours(1)))) {
+            assertThatThrownBy(() -> admin.verifyTransactionTimeout(Duration.ofSeconds(10)))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageStartingWith("kafka.transaction-timeout (1 h) exceeds the broker's "
+                            + "transaction.max.timeout.ms (15 min)");
+        }
+    }
+
+    @Test
+    void transactionTimeoutMustOutlastACheckpointInterval() {
+        try (KafkaAdmin admin = new KafkaAdmin(withTimeout(Duration.ofSeconds(30)))) {
+            assertThatThrownBy(() -> admin.verifyTransactionTimeout(Duration.ofMinutes(1)))
+                    .hasMessageStartingWith("kafka.transaction-timeout (30 s) must exceed checkpoint.interval (1 min)");
+        }
+    }
+
+    @Test
+    void acceptableTimeoutPasses() {
+        try (KafkaAdmin admin = new KafkaAdmin(withTimeout(Duration.ofMinutes(10)))) {
+            assertThatCode(() -> admin.verifyTransactionTimeout(Duration.ofSeconds(10))).doesNotThrowAnyException();
+        }
+    }
+
+    @Test
+    void missingTopicsAreNamed() {
+        String present = TestKafka.newTopic("present", 1);
+        try (KafkaAdmin admin = new KafkaAdmin(TestKafka.settings())) {
+            assertThatCode(() -> admin.requireTopics(List.of(present))).doesNotThrowAnyException();
+            assertThatThrownBy(() -> admin.requireTopics(List.of(present, "no-such-topic")))
+                    .hasMessageStartingWith("topic(s) [no-such-topic] do not exist on " + TestKafka.bootstrapServers());
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package dev.kappa.jobs.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.kappa.common.config.KappaConfig;
+import dev.kappa.common.testkit.TestKafka;
+
+/** Configs for tests: the shared test broker, the test's own topics, fast checkpoints, a unique job name. */
+public final class TestConfigs {
+
+    private TestConfigs() {
+    }
+
+    public static KappaConfig ingest(String raw, String valid, String dlq, Path tmp, String... extra) {
+        List<String> overrides = new ArrayList<>(List.of(
+                "kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),
+                "topics.raw=" + raw,
+                "topics.valid=" + valid,
+                "topics.dlq=" + dlq,
+                "job.name=ingest-" + valid,
+                "job.parallelism=2",
+                "checkpoint.interval=500ms",
+                "checkpoint.dir=" + tmp.resolve("checkpoints").toUri(),
+                "ingest.start=earliest"));
+        overrides.addAll(List.of(extra));
+        return KappaConfig.load(null, overrides, AllOptions.list());
+    }
+}
