@@ -137,19 +137,6 @@ public final class ConfigOption<T> {
             });
         }
 
-        public Typed<Boolean> booleanType() {
-            return new Typed<>(key, "boolean", raw -> {
-                if (raw instanceof Boolean b) {
-                    return b;
-                }
-                String s = String.valueOf(raw).trim().toLowerCase(Locale.ROOT);
-                if (s.equals("true") || s.equals("false")) {
-                    return Boolean.parseBoolean(s);
-                }
-                throw new IllegalArgumentException("expected true or false");
-            });
-        }
-
         public Typed<Duration> durationType() {
             return new Typed<>(key, "duration", raw -> {
                 try {

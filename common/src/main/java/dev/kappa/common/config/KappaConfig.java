@@ -36,11 +36,6 @@ public final class KappaConfig {
         this.origins = origins;
     }
 
-    /** Only defaults: what {@code kappa <command>} uses without {@code --conf}. */
-    public static KappaConfig defaults(Collection<ConfigOption<?>> known) {
-        return load(null, List.of(), known, System.getenv());
-    }
-
     public static KappaConfig load(Path file, List<String> overrides, Collection<ConfigOption<?>> known) {
         return load(file, overrides, known, System.getenv());
     }
@@ -104,15 +99,6 @@ public final class KappaConfig {
             return (T) value;
         }
         return option.isMap() ? (T) Map.of() : option.defaultValue();
-    }
-
-    /** The same as {@link #get} but fails, naming the key, where an option has no default. */
-    public <T> T require(ConfigOption<T> option) {
-        T value = get(option);
-        if (value == null || (value instanceof String s && s.isBlank())) {
-            throw new ConfigException("missing required setting '" + option.key() + "': " + option.description());
-        }
-        return value;
     }
 
     /** Where a key's value came from (a file, --set or the default), for error messages. */

@@ -59,10 +59,6 @@ public final class EventCodec {
         this.mapper = new ObjectMapper(factory);
     }
 
-    public ObjectMapper mapper() {
-        return mapper;
-    }
-
     /** Parses and validates; throws {@link RejectedEventException} with the reason on bad input. */
     public Event parse(byte[] value) {
         if (value == null) {
@@ -160,7 +156,7 @@ public final class EventCodec {
         return merged;
     }
 
-    public static void checkId(String id) {
+    private static void checkId(String id) {
         if (id.isBlank()) {
             throw new RejectedEventException(RejectReason.EMPTY_ID, "event_id is empty");
         }
@@ -253,24 +249,7 @@ public final class EventCodec {
 
     /** The canonical log form: fixed field order, ISO-8601 UTC time, absent fields left out. */
     public byte[] write(Event event) {
-        buffer.reset();
-        try (JsonGenerator gen = mapper.getFactory().createGenerator(buffer)) {
-            gen.writeStartObject();
-            gen.writeStringField(EVENT_ID, event.eventId());
-            gen.writeStringField(EVENT_TYPE, event.eventType());
-            gen.writeStringField(EVENT_TIME, event.eventTime().toString());
-            if (event.source() != null) {
-                gen.writeStringField(SOURCE, event.source());
-            }
-            if (event.payload() != null) {
-                gen.writeFieldName(PAYLOAD);
-                mapper.writeTree(gen, event.payload());
-            }
-            gen.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return buffer.toByteArray();
+        return serialize(event, true);
     }
 
     /**
@@ -278,9 +257,16 @@ public final class EventCodec {
      * sends of the same event whatever their key order or whitespace, so it can name the event.
      */
     public byte[] contentBytes(Event event) {
+        return serialize(event, false);
+    }
+
+    private byte[] serialize(Event event, boolean canonicalForm) {
         buffer.reset();
         try (JsonGenerator gen = mapper.getFactory().createGenerator(buffer)) {
             gen.writeStartObject();
+            if (canonicalForm) {
+                gen.writeStringField(EVENT_ID, event.eventId());
+            }
             gen.writeStringField(EVENT_TYPE, event.eventType());
             gen.writeStringField(EVENT_TIME, event.eventTime().toString());
             if (event.source() != null) {
@@ -288,7 +274,11 @@ public final class EventCodec {
             }
             if (event.payload() != null) {
                 gen.writeFieldName(PAYLOAD);
-                writeSorted(gen, event.payload());
+                if (canonicalForm) {
+                    mapper.writeTree(gen, event.payload());
+                } else {
+                    writeSorted(gen, event.payload());
+                }
             }
             gen.writeEndObject();
         } catch (IOException e) {

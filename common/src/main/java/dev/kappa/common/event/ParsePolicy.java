@@ -16,12 +16,6 @@ public record ParsePolicy(
         Instant minEventTime,
         Duration maxFutureSkew) implements Serializable {
 
-    /** Lenient enough for anything the ingest job itself wrote: used when reading the canonical log. */
-    public static ParsePolicy canonical() {
-        return new ParsePolicy(Integer.MAX_VALUE, 1000, UnknownFields.REJECT, Instant.EPOCH.minusSeconds(1L << 40),
-                Duration.ofDays(365L * 100_000));
-    }
-
     /** What to do with top-level fields that are not part of the envelope. */
     public enum UnknownFields {
         /** Move them into payload, where nothing is lost. */

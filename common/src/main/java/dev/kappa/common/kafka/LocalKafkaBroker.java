@@ -63,14 +63,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
         return bootstrapServers;
     }
 
-    public Path dataDir() {
-        return dataDir;
-    }
-
     private void awaitReady() {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        var props = new java.util.Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        var props = KafkaSettings.of(bootstrapServers).toProperties();
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "2000");
         try (Admin admin = Admin.create(props)) {
