@@ -39,7 +39,7 @@ final class FilePaths {
                     Files.newDirectoryStream(dir, pattern.getFileName().toString())) {
                 for (java.nio.file.Path entry : entries) {
                     if (Files.isRegularFile(entry)) {
-                        matched.add(new Path(entry.toAbsolutePath().toUri()));
+                        matched.add(qualified(entry.toString()));
                     }
                 }
             } catch (IOException e) {

@@ -75,20 +75,15 @@ public final class IngestJob {
     public static JobExecutionResult run(KappaConfig config, Input input) throws Exception {
         String jobName = jobName(config, input);
         KafkaSettings kafka = KafkaSettings.from(config);
-        IngestSettings settings = IngestSettings.from(config);
-        DeliveryGuarantee guarantee = config.get(IngestOptions.DELIVERY);
-        String validTopic = config.get(CommonOptions.TOPIC_VALID);
-        String dlqTopic = config.get(CommonOptions.TOPIC_DLQ);
-        String rawTopic = config.get(CommonOptions.TOPIC_RAW);
-
         List<Path> files = input.fromFiles() ? FilePaths.expand(input.files()) : List.of();
         try (KafkaAdmin admin = new KafkaAdmin(kafka)) {
-            List<String> topics = new ArrayList<>(List.of(validTopic, dlqTopic));
+            List<String> topics = new ArrayList<>(List.of(config.get(CommonOptions.TOPIC_VALID),
+                    config.get(CommonOptions.TOPIC_DLQ)));
             if (!input.fromFiles()) {
-                topics.add(rawTopic);
+                topics.add(config.get(CommonOptions.TOPIC_RAW));
             }
             admin.requireTopics(topics);
-            if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
+            if (config.get(IngestOptions.DELIVERY) == DeliveryGuarantee.EXACTLY_ONCE) {
                 admin.verifyTransactionTimeout(config.get(CommonOptions.CHECKPOINT_INTERVAL));
             }
         }
@@ -96,20 +91,40 @@ public final class IngestJob {
         StreamExecutionEnvironment env = FlinkEnvironments.create(config);
         DataStream<RawRecord> raw;
         if (input.fromFiles()) {
+            int maxRecordBytes = IngestSettings.from(config).policy().maxRecordBytes();
             raw = env.fromSource(
-                    FileSource.forBulkFileFormat(new NdjsonFileFormat(settings.policy().maxRecordBytes()),
-                            files.toArray(Path[]::new)).build(),
+                    FileSource.forBulkFileFormat(new NdjsonFileFormat(maxRecordBytes), files.toArray(Path[]::new))
+                            .build(),
                     WatermarkStrategy.noWatermarks(), "bulk files").uid(FILE_SOURCE_UID);
         } else {
-            raw = env.fromSource(
-                    KafkaConnectors.source(kafka, rawTopic, jobName, config.get(IngestOptions.START), input.bounded(),
-                            new RawRecordDeserializer()),
-                    WatermarkStrategy.noWatermarks(), rawTopic).uid(KAFKA_SOURCE_UID);
+            raw = kafkaSource(env, config, jobName, input.bounded());
         }
-        define(raw, settings,
-                KafkaConnectors.sink(kafka, new CanonicalEventSerializer(validTopic), guarantee, jobName + "-valid"),
-                KafkaConnectors.sink(kafka, new DeadLetterSerializer(dlqTopic), guarantee, jobName + "-dlq"));
+        defineToKafka(raw, config, jobName);
         return env.execute(jobName);
+    }
+
+    /** topics.raw as configured; the consumer group is the job name. */
+    public static DataStream<RawRecord> kafkaSource(StreamExecutionEnvironment env, KappaConfig config,
+            String jobName, boolean bounded) {
+        String rawTopic = config.get(CommonOptions.TOPIC_RAW);
+        return env.fromSource(
+                KafkaConnectors.source(KafkaSettings.from(config), rawTopic, jobName, config.get(IngestOptions.START),
+                        bounded, new RawRecordDeserializer()),
+                WatermarkStrategy.noWatermarks(), rawTopic).uid(KAFKA_SOURCE_UID);
+    }
+
+    /**
+     * The workflow with its Kafka sinks as configured; transactional ids are prefixed
+     * {@code <jobName>-valid} and {@code <jobName>-dlq}, so two instances never fence each other.
+     */
+    public static void defineToKafka(DataStream<RawRecord> raw, KappaConfig config, String jobName) {
+        KafkaSettings kafka = KafkaSettings.from(config);
+        DeliveryGuarantee guarantee = config.get(IngestOptions.DELIVERY);
+        define(raw, IngestSettings.from(config),
+                KafkaConnectors.sink(kafka, new CanonicalEventSerializer(config.get(CommonOptions.TOPIC_VALID)),
+                        guarantee, jobName + "-valid"),
+                KafkaConnectors.sink(kafka, new DeadLetterSerializer(config.get(CommonOptions.TOPIC_DLQ)),
+                        guarantee, jobName + "-dlq"));
     }
 
     static String jobName(KappaConfig config, Input input) {

@@ -17,8 +17,6 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -36,13 +34,7 @@ import dev.kappa.common.config.CommonOptions;
 import dev.kappa.common.config.KappaConfig;
 import dev.kappa.common.event.RawRecord;
 import dev.kappa.common.flink.FlinkEnvironments;
-import dev.kappa.common.kafka.CanonicalEventSerializer;
 import dev.kappa.common.kafka.DeadLetterHeaders;
-import dev.kappa.common.kafka.DeadLetterSerializer;
-import dev.kappa.common.kafka.KafkaConnectors;
-import dev.kappa.common.kafka.KafkaSettings;
-import dev.kappa.common.kafka.RawRecordDeserializer;
-import dev.kappa.common.kafka.StartingPosition;
 import dev.kappa.common.testkit.FailureInjector;
 import dev.kappa.common.testkit.TestFlink;
 import dev.kappa.common.testkit.TestKafka;
@@ -179,17 +171,10 @@ class IngestJobITCase {
         String failures = "ingest-eo-" + System.nanoTime();
 
         StreamExecutionEnvironment env = FlinkEnvironments.create(config);
-        KafkaSettings kafka = KafkaSettings.from(config);
         String jobName = config.get(CommonOptions.JOB_NAME);
-        DataStream<RawRecord> source = env.fromSource(
-                        KafkaConnectors.source(kafka, raw, jobName, StartingPosition.EARLIEST, true, new RawRecordDeserializer()),
-                        WatermarkStrategy.noWatermarks(), "raw").uid(IngestJob.KAFKA_SOURCE_UID)
+        DataStream<RawRecord> source = IngestJob.kafkaSource(env, config, jobName, true)
                 .map(FailureInjector.<RawRecord>failTimes(failures, 2, 1500)).uid("failure-injector");
-        IngestJob.define(source, IngestSettings.from(config),
-                KafkaConnectors.sink(kafka, new CanonicalEventSerializer(valid), DeliveryGuarantee.EXACTLY_ONCE,
-                        jobName + "-valid"),
-                KafkaConnectors.sink(kafka, new DeadLetterSerializer(dlq), DeliveryGuarantee.EXACTLY_ONCE,
-                        jobName + "-dlq"));
+        IngestJob.defineToKafka(source, config, jobName);
         env.execute(jobName);
 
         assertThat(FailureInjector.remaining(failures)).as("planned failures that happened").isZero();
