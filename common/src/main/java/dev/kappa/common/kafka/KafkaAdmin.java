@@ -17,6 +17,7 @@ import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 import dev.kappa.common.config.CommonOptions;
@@ -42,9 +43,18 @@ public final class KafkaAdmin implements AutoCloseable {
         this.admin = Admin.create(props);
     }
 
+    /**
+     * Creates the topics that do not exist yet, keeping their data forever ({@code retention.ms=-1}).
+     * The log is the source of truth, and the canonical topics carry the event time as record
+     * timestamp: Kafka's time retention compares that with the wall clock, so a finite retention
+     * would delete a backfill of old events, or the output of a replay, as soon as it is written.
+     * Shorten the retention of topics.raw or topics.dlq deliberately if they need not be kept.
+     */
     public void createTopicsIfMissing(Collection<String> topics, int partitions, int replicationFactor) {
         List<NewTopic> wanted = topics.stream().distinct()
-                .map(t -> new NewTopic(t, partitions, (short) replicationFactor)).toList();
+                .map(t -> new NewTopic(t, partitions, (short) replicationFactor)
+                        .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")))
+                .toList();
         for (var entry : admin.createTopics(wanted).values().entrySet()) {
             try {
                 entry.getValue().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package dev.kappa.common.kafka;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,6 +8,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.Test;
 
 import dev.kappa.common.config.ConfigException;
@@ -51,6 +56,17 @@ class KafkaAdminITCase {
             assertThatCode(() -> admin.requireTopics(List.of(present))).doesNotThrowAnyException();
             assertThatThrownBy(() -> admin.requireTopics(List.of(present, "no-such-topic")))
                     .hasMessageStartingWith("topic(s) [no-such-topic] do not exist on " + TestKafka.bootstrapServers());
+        }
+    }
+
+    /** Records carry event times as timestamps; time-based retention would delete a backfill of old events at once. */
+    @Test
+    void createdTopicsKeepTheirDataForever() throws Exception {
+        String topic = TestKafka.newTopic("kept", 1);
+        try (Admin admin = Admin.create(TestKafka.settings().toProperties())) {
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+            Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+            assertThat(config.get(TopicConfig.RETENTION_MS_CONFIG).value()).isEqualTo("-1");
         }
     }
 }
