@@ -19,6 +19,8 @@ public enum RejectReason {
     BAD_TIMESTAMP,
     TIMESTAMP_OUT_OF_RANGE,
     UNKNOWN_FIELD,
+    /** Older than what dedup state still remembers: it can no longer be checked for being a duplicate. */
+    TOO_LATE,
     /** A bug, not bad input: the record is parked instead of stopping the job on a poison pill. */
     INTERNAL_ERROR;
 

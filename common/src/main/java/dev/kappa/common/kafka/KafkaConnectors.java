@@ -1,7 +1,6 @@
 package dev.kappa.common.kafka;
 
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
 import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;
@@ -41,12 +40,13 @@ public final class KafkaConnectors {
 
     /**
      * A sink with the given guarantee. Exactly-once uses Kafka transactions named
-     * {@code <transactionalIdPrefix>-…}; the prefix must be unique per job instance and sink, or two
-     * jobs fence each other. Pooled transaction names keep the broker's transaction state bounded on
-     * long runs, where incrementing names would grow it with every checkpoint.
+     * {@code <jobName>-<topic>-…}: unique per job instance and target, so a second instance (a replay
+     * beside the live job) never fences the first, while a restarted instance does fence its own
+     * zombies. Pooled transaction names keep the broker's transaction state bounded on long runs,
+     * where incrementing names would grow it with every checkpoint.
      */
-    public static <T> KafkaSink<T> sink(KafkaSettings kafka, KafkaRecordSerializationSchema<T> serializer,
-            DeliveryGuarantee guarantee, String transactionalIdPrefix) {
+    public static <T> KafkaSink<T> sink(KafkaSettings kafka, SingleTopicSerializer<T> serializer,
+            DeliveryGuarantee guarantee, String jobName) {
         KafkaSinkBuilder<T> builder = KafkaSink.<T>builder()
                 .setBootstrapServers(kafka.bootstrapServers())
                 .setRecordSerializer(serializer)
@@ -56,7 +56,7 @@ public final class KafkaConnectors {
                 .setProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         kafka.clientProperties().forEach(builder::setProperty);
         if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
-            builder.setTransactionalIdPrefix(transactionalIdPrefix)
+            builder.setTransactionalIdPrefix(jobName + "-" + serializer.topic())
                     .setTransactionNamingStrategy(TransactionNamingStrategy.POOLING)
                     .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
                             Long.toString(kafka.transactionTimeout().toMillis()));

@@ -21,6 +21,10 @@ public abstract class SingleTopicSerializer<T> implements KafkaRecordSerializati
         this.topic = topic;
     }
 
+    public String topic() {
+        return topic;
+    }
+
     @Override
     public Optional<KafkaDatasetFacet> getKafkaDatasetFacet() {
         return Optional.of(new DefaultKafkaDatasetFacet(DefaultKafkaDatasetIdentifier.ofTopics(List.of(topic))));

@@ -5,6 +5,7 @@ import java.util.List;
 
 import dev.kappa.common.config.CommonOptions;
 import dev.kappa.common.config.ConfigOption;
+import dev.kappa.jobs.dedup.DedupOptions;
 import dev.kappa.jobs.ingest.IngestOptions;
 
 /** Every key of the suite: one YAML file configures all jobs, and any command rejects a typo in it. */
@@ -16,6 +17,7 @@ final class AllOptions {
     static List<ConfigOption<?>> list() {
         List<ConfigOption<?>> all = new ArrayList<>(CommonOptions.all());
         all.addAll(IngestOptions.all());
+        all.addAll(DedupOptions.all());
         return all;
     }
 }

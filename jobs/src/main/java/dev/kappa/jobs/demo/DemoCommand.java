@@ -23,6 +23,8 @@ import dev.kappa.common.kafka.KafkaSettings;
 import dev.kappa.common.kafka.KafkaTopicReader;
 import dev.kappa.common.kafka.LocalKafkaBroker;
 import dev.kappa.jobs.cli.ConfigMixin;
+import dev.kappa.jobs.dedup.DedupJob;
+import dev.kappa.jobs.dedup.DedupSummary;
 import dev.kappa.jobs.generate.EventGenerator;
 import dev.kappa.jobs.generate.GenerateCommand;
 import dev.kappa.jobs.ingest.IngestJob;
@@ -78,13 +80,15 @@ public final class DemoCommand implements Runnable {
                 "checkpoint.interval=2s",
                 "checkpoint.dir=" + workDir.resolve("checkpoints").toUri(),
                 "ingest.start=earliest",
+                "dedup.start=earliest",
                 CommonOptions.BOOTSTRAP_SERVERS.key() + "=" + broker.bootstrapServers()));
         KafkaSettings kafka = KafkaSettings.from(conf);
         String raw = conf.get(CommonOptions.TOPIC_RAW);
         String valid = conf.get(CommonOptions.TOPIC_VALID);
         String dlq = conf.get(CommonOptions.TOPIC_DLQ);
+        String unique = conf.get(CommonOptions.TOPIC_UNIQUE);
         try (KafkaAdmin admin = new KafkaAdmin(kafka)) {
-            admin.createTopicsIfMissing(List.of(raw, valid, dlq, conf.get(CommonOptions.TOPIC_UNIQUE)),
+            admin.createTopicsIfMissing(List.of(raw, valid, dlq, unique),
                     conf.get(CommonOptions.TOPIC_PARTITIONS), 1);
         }
         out.printf("  kafka     broker at %s%n", broker.bootstrapServers());
@@ -94,33 +98,57 @@ public final class DemoCommand implements Runnable {
         GenerateCommand.Counts sent = GenerateCommand.send(kafka, raw, spec, 0, out);
         out.printf("  generate  %s -> %s%n", sent, raw);
 
-        JobExecutionResult result;
-        try {
-            result = IngestJob.run(conf, IngestJob.Input.kafka(true));
-        } catch (Exception e) {
-            throw new IllegalStateException("ingest job failed", e);
-        }
-        IngestSummary ingest = IngestSummary.of(result);
+        IngestSummary ingest = IngestSummary.of(runJob("ingest", () -> IngestJob.run(conf, IngestJob.Input.kafka(true))));
         out.printf("  ingest    %s%n", ingest);
+        DedupSummary dedup = DedupSummary.of(runJob("dedup", () -> DedupJob.run(conf, true)));
+        out.printf("  dedup     %s%n", dedup);
 
-        Set<String> validIds = new HashSet<>();
-        long[] validCount = {0};
-        KafkaTopicReader.readAll(kafka, valid, Duration.ofMinutes(2), r -> {
-            validCount[0]++;
-            validIds.add(new String(r.key(), StandardCharsets.UTF_8));
-        });
-        long[] dlqCount = {0};
-        KafkaTopicReader.readAll(kafka, dlq, Duration.ofMinutes(2), r -> dlqCount[0]++);
-        out.printf("  topics    %s: %d records, %d distinct event ids; %s: %d records%n", valid, validCount[0],
-                validIds.size(), dlq, dlqCount[0]);
+        TopicCount validOut = TopicCount.read(kafka, valid);
+        TopicCount dlqOut = TopicCount.read(kafka, dlq);
+        TopicCount uniqueOut = TopicCount.read(kafka, unique);
+        out.printf("  topics    %s: %s; %s: %s; %s: %s%n", valid, validOut, unique, uniqueOut, dlq, dlqOut);
 
-        boolean ok = validCount[0] == sent.unique() + sent.duplicates() && validIds.size() == sent.unique()
-                && dlqCount[0] == sent.malformed();
-        out.printf("  check     every unique event once in %s (duplicates still there until the dedup stage), "
-                + "every malformed record in %s: %s%n", valid, dlq, ok ? "OK" : "MISMATCH");
+        boolean ok = validOut.records() == sent.unique() + sent.duplicates() && validOut.distinctIds() == sent.unique()
+                && dlqOut.records() == sent.malformed()
+                && uniqueOut.records() == sent.unique() && uniqueOut.distinctIds() == sent.unique();
+        out.printf("  check     every event exactly once in %s (%d sent with %d duplicates), every malformed "
+                + "record in %s: %s%n", unique, sent.unique(), sent.duplicates(), dlq, ok ? "OK" : "MISMATCH");
         if (!ok) {
-            throw new IllegalStateException("demo check failed: sent " + sent + ", found " + validCount[0]
-                    + " valid (" + validIds.size() + " distinct) and " + dlqCount[0] + " dead letters");
+            throw new IllegalStateException("demo check failed: sent " + sent + ", found " + valid + ": " + validOut
+                    + ", " + unique + ": " + uniqueOut + ", " + dlq + ": " + dlqOut);
+        }
+    }
+
+    private interface Job {
+        JobExecutionResult run() throws Exception;
+    }
+
+    private static JobExecutionResult runJob(String name, Job job) {
+        try {
+            return job.run();
+        } catch (Exception e) {
+            throw new IllegalStateException(name + " job failed", e);
+        }
+    }
+
+    /** What a read_committed consumer finds on a topic: records, and distinct keys (event ids). */
+    private record TopicCount(long records, long distinctIds) {
+
+        static TopicCount read(KafkaSettings kafka, String topic) {
+            Set<String> ids = new HashSet<>();
+            long[] records = {0};
+            KafkaTopicReader.readAll(kafka, topic, Duration.ofMinutes(2), r -> {
+                records[0]++;
+                if (r.key() != null) {
+                    ids.add(new String(r.key(), StandardCharsets.UTF_8));
+                }
+            });
+            return new TopicCount(records[0], ids.size());
+        }
+
+        @Override
+        public String toString() {
+            return records + " records, " + distinctIds + " distinct keys";
         }
     }
 

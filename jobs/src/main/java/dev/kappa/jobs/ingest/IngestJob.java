@@ -114,17 +114,17 @@ public final class IngestJob {
     }
 
     /**
-     * The workflow with its Kafka sinks as configured; transactional ids are prefixed
-     * {@code <jobName>-valid} and {@code <jobName>-dlq}, so two instances never fence each other.
+     * The workflow with its Kafka sinks as configured; transactional ids are prefixed with the job
+     * name and the topic, so two instances never fence each other.
      */
     public static void defineToKafka(DataStream<RawRecord> raw, KappaConfig config, String jobName) {
         KafkaSettings kafka = KafkaSettings.from(config);
         DeliveryGuarantee guarantee = config.get(IngestOptions.DELIVERY);
         define(raw, IngestSettings.from(config),
                 KafkaConnectors.sink(kafka, new CanonicalEventSerializer(config.get(CommonOptions.TOPIC_VALID)),
-                        guarantee, jobName + "-valid"),
+                        guarantee, jobName),
                 KafkaConnectors.sink(kafka, new DeadLetterSerializer(config.get(CommonOptions.TOPIC_DLQ)),
-                        guarantee, jobName + "-dlq"));
+                        guarantee, jobName));
     }
 
     static String jobName(KappaConfig config, Input input) {

@@ -14,16 +14,22 @@ public final class TestConfigs {
     }
 
     public static KappaConfig ingest(String raw, String valid, String dlq, Path tmp, String... extra) {
+        return load(tmp, List.of("topics.raw=" + raw, "topics.valid=" + valid, "topics.dlq=" + dlq,
+                "job.name=ingest-" + valid, "ingest.start=earliest"), extra);
+    }
+
+    public static KappaConfig dedup(String valid, String unique, String dlq, Path tmp, String... extra) {
+        return load(tmp, List.of("topics.valid=" + valid, "topics.unique=" + unique, "topics.dlq=" + dlq,
+                "job.name=dedup-" + unique, "dedup.start=earliest"), extra);
+    }
+
+    private static KappaConfig load(Path tmp, List<String> jobSettings, String... extra) {
         List<String> overrides = new ArrayList<>(List.of(
                 "kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),
-                "topics.raw=" + raw,
-                "topics.valid=" + valid,
-                "topics.dlq=" + dlq,
-                "job.name=ingest-" + valid,
                 "job.parallelism=2",
                 "checkpoint.interval=500ms",
-                "checkpoint.dir=" + tmp.resolve("checkpoints").toUri(),
-                "ingest.start=earliest"));
+                "checkpoint.dir=" + tmp.resolve("checkpoints").toUri()));
+        overrides.addAll(jobSettings);
         overrides.addAll(List.of(extra));
         return KappaConfig.load(null, overrides, AllOptions.list());
     }

@@ -1,0 +1,112 @@
+package dev.kappa.jobs.dedup;
+
+import java.util.List;
+
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import dev.kappa.common.config.CommonOptions;
+import dev.kappa.common.config.ConfigException;
+import dev.kappa.common.config.KappaConfig;
+import dev.kappa.common.event.CanonicalEvent;
+import dev.kappa.common.event.DeadLetter;
+import dev.kappa.common.event.LoggedEvent;
+import dev.kappa.common.flink.FlinkEnvironments;
+import dev.kappa.common.kafka.CanonicalEventSerializer;
+import dev.kappa.common.kafka.DeadLetterSerializer;
+import dev.kappa.common.kafka.KafkaAdmin;
+import dev.kappa.common.kafka.KafkaConnectors;
+import dev.kappa.common.kafka.KafkaSettings;
+import dev.kappa.common.kafka.LoggedEventDeserializer;
+
+/**
+ * Deduplication: the canonical log ({@code topics.valid}, at-least-once) → {@code topics.unique}
+ * with each event_id once, written exactly-once. {@link #define} is the workflow; the rest plugs in
+ * Kafka from config. Event time comes from the log record's timestamp, which ingest sets to the
+ * event time, so the JSON is never parsed here.
+ */
+public final class DedupJob {
+
+    public static final String DEFAULT_NAME = "kappa-dedup";
+
+    public static final String SOURCE_UID = "dedup-kafka-source";
+    public static final String DEDUP_UID = "dedup-by-event-id";
+    public static final String UNIQUE_SINK_UID = "dedup-unique-sink";
+    public static final String DLQ_SINK_UID = "dedup-dlq-sink";
+
+    private DedupJob() {
+    }
+
+    /**
+     * The workflow. {@code log} must carry event-time timestamps and watermarks, as
+     * {@link #watermarks} makes them: retention is measured against the watermark.
+     */
+    public static void define(DataStream<LoggedEvent> log, DedupSettings settings, Sink<CanonicalEvent> uniqueSink,
+            Sink<DeadLetter> deadLetterSink) {
+        SingleOutputStreamOperator<CanonicalEvent> unique = log
+                .keyBy(new EventIdKey(), EventIdKey.TYPE)
+                .process(new EventIdDeduplicator(settings))
+                .uid(DEDUP_UID).name("drop repeated event ids");
+        unique.sinkTo(uniqueSink).uid(UNIQUE_SINK_UID).name("unique events");
+        unique.getSideOutput(EventIdDeduplicator.DEAD_LETTERS)
+                .sinkTo(deadLetterSink).uid(DLQ_SINK_UID).name("dead letters");
+    }
+
+    /**
+     * Watermarks per source partition (the source applies this strategy to each split), trailing the
+     * newest event time by the allowed out-of-orderness; an idle partition stops holding them back.
+     */
+    public static WatermarkStrategy<LoggedEvent> watermarks(DedupSettings settings) {
+        return WatermarkStrategy.<LoggedEvent>forBoundedOutOfOrderness(settings.outOfOrderness())
+                .withTimestampAssigner((logged, kafkaTimestamp) -> logged.event().eventTimeMillis())
+                .withIdleness(settings.idleTimeout());
+    }
+
+    /** Checks the configuration against the broker, then runs the job and waits for it to end. */
+    public static JobExecutionResult run(KappaConfig config, boolean bounded) throws Exception {
+        String jobName = jobName(config);
+        String valid = config.get(CommonOptions.TOPIC_VALID);
+        String unique = config.get(CommonOptions.TOPIC_UNIQUE);
+        if (valid.equals(unique)) {
+            throw new ConfigException(CommonOptions.TOPIC_UNIQUE.key() + " must differ from "
+                    + CommonOptions.TOPIC_VALID.key() + " (both are '" + valid + "'): the job would read its own output");
+        }
+        try (KafkaAdmin admin = new KafkaAdmin(KafkaSettings.from(config))) {
+            admin.requireTopics(List.of(valid, unique, config.get(CommonOptions.TOPIC_DLQ)));
+            admin.verifyTransactionTimeout(config.get(CommonOptions.CHECKPOINT_INTERVAL));
+        }
+        StreamExecutionEnvironment env = FlinkEnvironments.create(config);
+        defineToKafka(kafkaSource(env, config, jobName, bounded), config, jobName);
+        return env.execute(jobName);
+    }
+
+    /** topics.valid as configured, with event-time watermarks; the consumer group is the job name. */
+    public static DataStream<LoggedEvent> kafkaSource(StreamExecutionEnvironment env, KappaConfig config,
+            String jobName, boolean bounded) {
+        String valid = config.get(CommonOptions.TOPIC_VALID);
+        return env.fromSource(
+                KafkaConnectors.source(KafkaSettings.from(config), valid, jobName, config.get(DedupOptions.START),
+                        bounded, new LoggedEventDeserializer()),
+                watermarks(DedupSettings.from(config)), valid).uid(SOURCE_UID);
+    }
+
+    /** The workflow with exactly-once Kafka sinks: the promise of this stage is that nothing after it repeats. */
+    public static void defineToKafka(DataStream<LoggedEvent> log, KappaConfig config, String jobName) {
+        KafkaSettings kafka = KafkaSettings.from(config);
+        define(log, DedupSettings.from(config),
+                KafkaConnectors.sink(kafka, new CanonicalEventSerializer(config.get(CommonOptions.TOPIC_UNIQUE)),
+                        DeliveryGuarantee.EXACTLY_ONCE, jobName),
+                KafkaConnectors.sink(kafka, new DeadLetterSerializer(config.get(CommonOptions.TOPIC_DLQ)),
+                        DeliveryGuarantee.EXACTLY_ONCE, jobName));
+    }
+
+    public static String jobName(KappaConfig config) {
+        String configured = config.get(CommonOptions.JOB_NAME);
+        return configured != null ? configured : DEFAULT_NAME;
+    }
+}
