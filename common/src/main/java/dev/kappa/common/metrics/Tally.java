@@ -1,5 +1,6 @@
 package dev.kappa.common.metrics;
 
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.metrics.Counter;
@@ -23,6 +24,12 @@ public final class Tally {
         LongCounter accumulator = new LongCounter();
         context.addAccumulator(name, accumulator);
         return new Tally(KappaMetrics.group(context).counter(name), accumulator);
+    }
+
+    /** The final total of a tally in a finished job; 0 if nothing was ever counted. */
+    public static long total(JobExecutionResult result, String name) {
+        Long value = result.getAccumulatorResult(name);
+        return value == null ? 0 : value;
     }
 
     public void increment() {

@@ -4,18 +4,16 @@ import java.time.Duration;
 
 import org.apache.flink.api.common.JobExecutionResult;
 
+import dev.kappa.common.metrics.Tally;
+
 /** Totals of a finished (bounded) dedup run, read from the deduplicator's accumulators. */
 public record DedupSummary(long unique, long duplicates, long tooLate, long invalid, Duration runtime) {
 
     public static DedupSummary of(JobExecutionResult result) {
-        return new DedupSummary(count(result, EventIdDeduplicator.UNIQUE), count(result, EventIdDeduplicator.DUPLICATES),
-                count(result, EventIdDeduplicator.TOO_LATE), count(result, EventIdDeduplicator.INVALID),
+        return new DedupSummary(Tally.total(result, EventIdDeduplicator.UNIQUE),
+                Tally.total(result, EventIdDeduplicator.DUPLICATES), Tally.total(result, EventIdDeduplicator.TOO_LATE),
+                Tally.total(result, EventIdDeduplicator.INVALID),
                 Duration.ofMillis(result.getNetRuntime()));
-    }
-
-    private static long count(JobExecutionResult result, String name) {
-        Long value = result.getAccumulatorResult(name);
-        return value == null ? 0 : value;
     }
 
     public long records() {

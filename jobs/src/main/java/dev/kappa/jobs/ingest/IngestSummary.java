@@ -7,6 +7,7 @@ import java.util.Map;
 import org.apache.flink.api.common.JobExecutionResult;
 
 import dev.kappa.common.event.RejectReason;
+import dev.kappa.common.metrics.Tally;
 
 /** Totals of a finished (bounded) ingest run, read from the normalizer's accumulators. */
 public record IngestSummary(long valid, long deadLetters, Map<String, Long> deadLettersByReason, Duration runtime) {
@@ -14,18 +15,14 @@ public record IngestSummary(long valid, long deadLetters, Map<String, Long> dead
     public static IngestSummary of(JobExecutionResult result) {
         Map<String, Long> byReason = new LinkedHashMap<>();
         for (RejectReason reason : RejectReason.values()) {
-            long count = count(result, EventNormalizer.DEAD_PREFIX + reason.code());
+            long count = Tally.total(result, EventNormalizer.DEAD_PREFIX + reason.code());
             if (count > 0) {
                 byReason.put(reason.code(), count);
             }
         }
-        return new IngestSummary(count(result, EventNormalizer.VALID), count(result, EventNormalizer.DEAD), byReason,
+        return new IngestSummary(Tally.total(result, EventNormalizer.VALID), Tally.total(result, EventNormalizer.DEAD),
+                byReason,
                 Duration.ofMillis(result.getNetRuntime()));
-    }
-
-    private static long count(JobExecutionResult result, String name) {
-        Long value = result.getAccumulatorResult(name);
-        return value == null ? 0 : value;
     }
 
     public long records() {
