@@ -70,6 +70,7 @@ public final class DedupJob {
     /** Checks the configuration against the broker, then runs the job and waits for it to end. */
     public static JobExecutionResult run(KappaConfig config, boolean bounded) throws Exception {
         String jobName = jobName(config);
+        DedupSettings.from(config); // bad settings fail here, before the broker is asked anything
         String valid = config.get(CommonOptions.TOPIC_VALID);
         String unique = config.get(CommonOptions.TOPIC_UNIQUE);
         if (valid.equals(unique)) {

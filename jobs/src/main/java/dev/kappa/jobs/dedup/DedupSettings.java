@@ -3,6 +3,8 @@ package dev.kappa.jobs.dedup;
 import java.io.Serializable;
 import java.time.Duration;
 
+import org.apache.flink.util.TimeUtils;
+
 import dev.kappa.common.config.ConfigException;
 import dev.kappa.common.config.KappaConfig;
 
@@ -12,13 +14,15 @@ public record DedupSettings(Duration retention, DedupOptions.TooLate tooLate, Du
 
     public DedupSettings {
         if (retention.isNegative() || retention.isZero()) {
-            throw new ConfigException(DedupOptions.RETENTION.key() + " must be positive, got " + retention);
+            throw new ConfigException(DedupOptions.RETENTION.key() + " must be positive, got "
+                    + TimeUtils.formatWithHighestUnit(retention));
         }
         if (outOfOrderness.isNegative()) {
             throw new ConfigException(DedupOptions.OUT_OF_ORDERNESS.key() + " must not be negative");
         }
         if (idleTimeout.isNegative() || idleTimeout.isZero()) {
-            throw new ConfigException(DedupOptions.IDLE_TIMEOUT.key() + " must be positive, got " + idleTimeout);
+            throw new ConfigException(DedupOptions.IDLE_TIMEOUT.key() + " must be positive, got "
+                    + TimeUtils.formatWithHighestUnit(idleTimeout));
         }
     }
 

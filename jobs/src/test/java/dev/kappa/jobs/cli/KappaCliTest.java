@@ -55,6 +55,15 @@ class KappaCliTest {
         assertThat(stdout()).contains("--count", "--rate", "--duplicates", "--malformed", "--late", "--seed");
         assertThat(Kappa.execute("demo", "--help")).isZero();
         assertThat(stdout()).contains("--events");
+        assertThat(Kappa.execute("dedup", "--help")).isZero();
+        assertThat(stdout()).contains("--bounded", "dedup.retention", "dedup.too-late");
+    }
+
+    @Test
+    void badDedupSettingsFailBeforeAnyBrokerIsContacted() {
+        assertThat(Kappa.execute("dedup", "--set", "dedup.retention=0s", "--set",
+                "kafka.bootstrap-servers=127.0.0.1:1")).isEqualTo(Kappa.BAD_CONFIG);
+        assertThat(stderr().strip()).isEqualTo("kappa dedup: dedup.retention must be positive, got 0 ms");
     }
 
     @Test
