@@ -40,7 +40,7 @@ public final class FailureInjector<T> implements MapFunction<T, T>, CheckpointLi
         return failTimes(name, failures, afterRecords, afterRecords, 0);
     }
 
-    /** Each (re)started subtask fails after a number of records drawn from [min, max] by a random seeded with {@code seed}. */
+    /** Each (re)started subtask fails after a number of records drawn from [min, max], seeded with {@code seed}. */
     public static <T> FailureInjector<T> failTimes(String name, int failures, long minRecords, long maxRecords,
             long seed) {
         REMAINING.put(name, new AtomicInteger(failures));

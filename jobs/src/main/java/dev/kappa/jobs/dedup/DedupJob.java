@@ -75,7 +75,8 @@ public final class DedupJob {
         String unique = config.get(CommonOptions.TOPIC_UNIQUE);
         if (valid.equals(unique)) {
             throw new ConfigException(CommonOptions.TOPIC_UNIQUE.key() + " must differ from "
-                    + CommonOptions.TOPIC_VALID.key() + " (both are '" + valid + "'): the job would read its own output");
+                    + CommonOptions.TOPIC_VALID.key() + " (both are '" + valid
+                    + "'): the job would read its own output");
         }
         try (KafkaAdmin admin = new KafkaAdmin(KafkaSettings.from(config))) {
             admin.requireTopics(List.of(valid, unique, config.get(CommonOptions.TOPIC_DLQ)));

@@ -26,12 +26,12 @@ import dev.kappa.common.metrics.KappaMetrics;
 import dev.kappa.common.metrics.Tally;
 
 /**
- * Keyed by event_id ({@link EventIdKey}): forwards the first occurrence of each id unchanged and drops the rest. An id
- * is remembered until the watermark passes its first event time plus the retention; then a timer
- * clears it, so state holds one flag and one timer per id of the last retention period and nothing
- * else. An event whose expiry the watermark has already passed cannot be vouched for and follows
- * {@link DedupSettings#tooLate()}. Every record read is counted exactly once: unique, duplicate,
- * too late or invalid.
+ * Keyed by event_id ({@link EventIdKey}): forwards the first occurrence of each id unchanged and
+ * drops the rest. An id is remembered until the watermark passes its first event time plus the
+ * retention; then a timer clears it, so state holds one flag and one timer per id of the last
+ * retention period and nothing else. An event whose expiry the watermark has already passed cannot
+ * be vouched for and follows {@link DedupSettings#tooLate()}. Every record read is counted exactly
+ * once: unique, duplicate, too late or invalid.
  */
 public final class EventIdDeduplicator extends KeyedProcessFunction<Tuple2<Long, Long>, LoggedEvent, CanonicalEvent>
         implements CheckpointedFunction {
@@ -89,11 +89,12 @@ public final class EventIdDeduplicator extends KeyedProcessFunction<Tuple2<Long,
     @Override
     public void processElement(LoggedEvent logged, Context ctx, Collector<CanonicalEvent> out) throws Exception {
         CanonicalEvent event = logged.event();
-        if (event.eventId().isEmpty() || event.json() == null) {
-            invalid.increment();
-            deadLetter(logged, ctx, event.json() == null ? RejectReason.NULL_VALUE : RejectReason.MISSING_FIELD,
-                    event.json() == null ? "record on the log has no value"
-                            : "record on the log has no key (event_id)");
+        if (event.json() == null) {
+            invalid(logged, ctx, RejectReason.NULL_VALUE, "record on the log has no value");
+            return;
+        }
+        if (event.eventId().isEmpty()) {
+            invalid(logged, ctx, RejectReason.MISSING_FIELD, "record on the log has no key (event_id)");
             return;
         }
         if (seen.value() != null) {
@@ -135,10 +136,15 @@ public final class EventIdDeduplicator extends KeyedProcessFunction<Tuple2<Long,
             case FORWARD -> out.collect(logged.event());
             case DLQ -> deadLetter(logged, ctx, RejectReason.TOO_LATE, "event time "
                     + Instant.ofEpochMilli(logged.event().eventTimeMillis()) + " is more than "
-                    + TimeUtils.formatWithHighestUnit(settings.retention()) + " (" + DedupOptions.RETENTION.key() + ") behind the watermark "
-                    + Instant.ofEpochMilli(watermark) + "; its id is no longer remembered");
+                    + TimeUtils.formatWithHighestUnit(settings.retention()) + " (" + DedupOptions.RETENTION.key()
+                    + ") behind the watermark " + Instant.ofEpochMilli(watermark) + "; its id is no longer remembered");
             case DROP -> { }
         }
+    }
+
+    private void invalid(LoggedEvent logged, Context ctx, RejectReason reason, String detail) {
+        invalid.increment();
+        deadLetter(logged, ctx, reason, detail);
     }
 
     private void deadLetter(LoggedEvent logged, Context ctx, RejectReason reason, String detail) {

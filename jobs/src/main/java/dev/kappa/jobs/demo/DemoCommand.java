@@ -98,7 +98,8 @@ public final class DemoCommand implements Runnable {
         GenerateCommand.Counts sent = GenerateCommand.send(kafka, raw, spec, 0, out);
         out.printf("  generate  %s -> %s%n", sent, raw);
 
-        IngestSummary ingest = IngestSummary.of(runJob("ingest", () -> IngestJob.run(conf, IngestJob.Input.kafka(true))));
+        IngestSummary ingest = IngestSummary.of(
+                runJob("ingest", () -> IngestJob.run(conf, IngestJob.Input.kafka(true))));
         out.printf("  ingest    %s%n", ingest);
         DedupSummary dedup = DedupSummary.of(runJob("dedup", () -> DedupJob.run(conf, true)));
         out.printf("  dedup     %s%n", dedup);

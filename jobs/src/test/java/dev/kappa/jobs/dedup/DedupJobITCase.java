@@ -107,7 +107,8 @@ class DedupJobITCase {
             assertThat(JSON.readTree(r.value()).get("event_id").asText())
                     .isEqualTo(new String(r.key(), StandardCharsets.UTF_8));
         }
-        assertThat(TestKafka.readAll(dlq)).extracting(r -> DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.SOURCE_TOPIC))
+        assertThat(TestKafka.readAll(dlq))
+                .extracting(r -> DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.SOURCE_TOPIC))
                 .as("dead letters from dedup").doesNotContain(valid);
     }
 

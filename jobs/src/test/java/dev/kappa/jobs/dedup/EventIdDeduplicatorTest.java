@@ -257,9 +257,9 @@ class EventIdDeduplicatorTest {
         long rememberedTotal = 0;
         int stateTotal = 0;
         for (int subtask = 0; subtask < 2; subtask++) {
-            Subject after = Subject.open(settings,
-                    AbstractStreamOperatorTestHarness.repartitionOperatorState(snapshot, MAX_PARALLELISM, 1, 2, subtask),
-                    2, subtask);
+            OperatorSubtaskState share = AbstractStreamOperatorTestHarness
+                    .repartitionOperatorState(snapshot, MAX_PARALLELISM, 1, 2, subtask);
+            Subject after = Subject.open(settings, share, 2, subtask);
             for (int i = 0; i < ids; i++) {
                 if (KeyGroupRangeAssignment.assignKeyToParallelOperator(new EventIdKey().of("id-" + i),
                         MAX_PARALLELISM, 2) == subtask) {

@@ -27,6 +27,7 @@ class DemoITCase {
         String printed = out.toString(StandardCharsets.UTF_8);
         System.out.print(printed);
         assertThat(code).as(printed).isZero();
-        assertThat(printed).contains("generate  3000 records", "ingest    3000 records", "dedup     ", " unique, ", ": OK");
+        assertThat(printed).contains("generate  3000 records", "ingest    3000 records", "dedup     ", " unique, ",
+                ": OK");
     }
 }
