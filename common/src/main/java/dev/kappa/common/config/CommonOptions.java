@@ -68,6 +68,17 @@ public final class CommonOptions {
             .withDescription("hashmap keeps state on the heap (small local runs); rocksdb spills to disk and "
                     + "checkpoints incrementally (production).");
 
+    public static final ConfigOption<Duration> OUT_OF_ORDERNESS = ConfigOption.key("event-time.out-of-orderness")
+            .durationType().defaultValue(Duration.ofMinutes(1))
+            .withDescription("How far event times on the log may run behind the newest one seen in a partition "
+                    + "before the watermark passes them. Dedup retention and columnar partition commits count "
+                    + "from the watermark.");
+
+    public static final ConfigOption<Duration> IDLE_TIMEOUT = ConfigOption.key("event-time.idle-timeout")
+            .durationType().defaultValue(Duration.ofMinutes(1))
+            .withDescription("A log partition without records for this long stops holding the watermark back, so "
+                    + "a quiet partition neither keeps every id in dedup state nor every table partition open.");
+
     public static final ConfigOption<Map<String, String>> FLINK = ConfigOption.key("flink")
             .mapType().noDefault()
             .withDescription("Any Flink configuration key, passed through as is, e.g. "
@@ -79,7 +90,7 @@ public final class CommonOptions {
     public static List<ConfigOption<?>> all() {
         return List.of(BOOTSTRAP_SERVERS, KAFKA_PROPERTIES, TRANSACTION_TIMEOUT, TOPIC_RAW, TOPIC_VALID,
                 TOPIC_DLQ, TOPIC_UNIQUE, TOPIC_PARTITIONS, TOPIC_REPLICATION, JOB_NAME, PARALLELISM,
-                CHECKPOINT_INTERVAL, CHECKPOINT_DIR, STATE_BACKEND, FLINK);
+                CHECKPOINT_INTERVAL, CHECKPOINT_DIR, STATE_BACKEND, OUT_OF_ORDERNESS, IDLE_TIMEOUT, FLINK);
     }
 
     public enum StateBackend {

@@ -3,7 +3,6 @@ package dev.kappa.jobs.dedup;
 import java.util.List;
 
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -17,6 +16,7 @@ import dev.kappa.common.event.CanonicalEvent;
 import dev.kappa.common.event.DeadLetter;
 import dev.kappa.common.event.LoggedEvent;
 import dev.kappa.common.flink.FlinkEnvironments;
+import dev.kappa.common.flink.LogWatermarks;
 import dev.kappa.common.kafka.CanonicalEventSerializer;
 import dev.kappa.common.kafka.DeadLetterSerializer;
 import dev.kappa.common.kafka.KafkaAdmin;
@@ -44,7 +44,7 @@ public final class DedupJob {
 
     /**
      * The workflow. {@code log} must carry event-time timestamps and watermarks, as
-     * {@link #watermarks} makes them: retention is measured against the watermark.
+     * {@link LogWatermarks} makes them: retention is measured against the watermark.
      */
     public static void define(DataStream<LoggedEvent> log, DedupSettings settings, Sink<CanonicalEvent> uniqueSink,
             Sink<DeadLetter> deadLetterSink) {
@@ -57,20 +57,12 @@ public final class DedupJob {
                 .sinkTo(deadLetterSink).uid(DLQ_SINK_UID).name("dead letters");
     }
 
-    /**
-     * Watermarks per source partition (the source applies this strategy to each split), trailing the
-     * newest event time by the allowed out-of-orderness; an idle partition stops holding them back.
-     */
-    public static WatermarkStrategy<LoggedEvent> watermarks(DedupSettings settings) {
-        return WatermarkStrategy.<LoggedEvent>forBoundedOutOfOrderness(settings.outOfOrderness())
-                .withTimestampAssigner((logged, kafkaTimestamp) -> logged.event().eventTimeMillis())
-                .withIdleness(settings.idleTimeout());
-    }
-
     /** Checks the configuration against the broker, then runs the job and waits for it to end. */
     public static JobExecutionResult run(KappaConfig config, boolean bounded) throws Exception {
         String jobName = jobName(config);
-        DedupSettings.from(config); // bad settings fail here, before the broker is asked anything
+        // bad settings fail here, before the broker is asked anything
+        DedupSettings.from(config);
+        LogWatermarks.from(config);
         String valid = config.get(CommonOptions.TOPIC_VALID);
         String unique = config.get(CommonOptions.TOPIC_UNIQUE);
         if (valid.equals(unique)) {
@@ -94,7 +86,7 @@ public final class DedupJob {
         return env.fromSource(
                 KafkaConnectors.source(KafkaSettings.from(config), valid, jobName, config.get(DedupOptions.START),
                         bounded, new LoggedEventDeserializer()),
-                watermarks(DedupSettings.from(config)), valid).uid(SOURCE_UID);
+                LogWatermarks.from(config).strategy(), valid).uid(SOURCE_UID);
     }
 
     /** The workflow with exactly-once Kafka sinks: the promise of this stage is that nothing after it repeats. */

@@ -16,7 +16,7 @@ public final class DedupOptions {
 
     public static final ConfigOption<Duration> RETENTION = ConfigOption.key("dedup.retention")
             .durationType().defaultValue(Duration.ofDays(7))
-            .withDescription("How long an event_id is remembered, in event time: until the watermark passes the "
+            .withDescription("How long an event_id is remembered, in event time: until the watermark (event-time.*) passes the "
                     + "first occurrence's event time plus this. Measured in event time so that a replay drops "
                     + "the same duplicates as the live job.");
 
@@ -26,21 +26,13 @@ public final class DedupOptions {
                     + "for: dlq parks it in topics.dlq with reason too_late (nothing lost, nothing doubled); "
                     + "forward passes it on (may repeat an event); drop discards it. Each is counted.");
 
-    public static final ConfigOption<Duration> OUT_OF_ORDERNESS = ConfigOption.key("dedup.out-of-orderness")
-            .durationType().defaultValue(Duration.ofMinutes(1))
-            .withDescription("How far event times may run behind the newest one seen in a partition before the "
-                    + "watermark passes them; retention counts from the watermark.");
 
-    public static final ConfigOption<Duration> IDLE_TIMEOUT = ConfigOption.key("dedup.idle-timeout")
-            .durationType().defaultValue(Duration.ofMinutes(1))
-            .withDescription("A partition without records for this long stops holding the watermark back, so a "
-                    + "quiet partition does not keep every id in state forever.");
 
     private DedupOptions() {
     }
 
     public static List<ConfigOption<?>> all() {
-        return List.of(START, RETENTION, TOO_LATE, OUT_OF_ORDERNESS, IDLE_TIMEOUT);
+        return List.of(START, RETENTION, TOO_LATE);
     }
 
     /** What to do with an event too old to be checked against the remembered ids. */

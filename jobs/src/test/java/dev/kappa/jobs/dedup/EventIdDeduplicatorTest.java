@@ -33,7 +33,7 @@ class EventIdDeduplicatorTest {
     private static final int MAX_PARALLELISM = 128;
 
     private static DedupSettings settings(Duration retention, DedupOptions.TooLate tooLate) {
-        return new DedupSettings(retention, tooLate, Duration.ZERO, Duration.ofMinutes(1));
+        return new DedupSettings(retention, tooLate);
     }
 
     /** A deduplicator under test plus its harness; {@code restored} may be null. */
