@@ -36,4 +36,9 @@ public final class Tally {
         counter.inc();
         accumulator.add(1L);
     }
+
+    public void add(long count) {
+        counter.inc(count);
+        accumulator.add(count);
+    }
 }

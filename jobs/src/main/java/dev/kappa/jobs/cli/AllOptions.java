@@ -5,19 +5,21 @@ import java.util.List;
 
 import dev.kappa.common.config.CommonOptions;
 import dev.kappa.common.config.ConfigOption;
+import dev.kappa.jobs.columnar.ColumnarOptions;
 import dev.kappa.jobs.dedup.DedupOptions;
 import dev.kappa.jobs.ingest.IngestOptions;
 
 /** Every key of the suite: one YAML file configures all jobs, and any command rejects a typo in it. */
-final class AllOptions {
+public final class AllOptions {
 
     private AllOptions() {
     }
 
-    static List<ConfigOption<?>> list() {
+    public static List<ConfigOption<?>> list() {
         List<ConfigOption<?>> all = new ArrayList<>(CommonOptions.all());
         all.addAll(IngestOptions.all());
         all.addAll(DedupOptions.all());
+        all.addAll(ColumnarOptions.all());
         return all;
     }
 }

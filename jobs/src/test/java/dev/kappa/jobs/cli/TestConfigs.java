@@ -23,6 +23,11 @@ public final class TestConfigs {
                 "job.name=dedup-" + unique, "dedup.start=earliest"), extra);
     }
 
+    public static KappaConfig columnar(String unique, Path warehouse, Path tmp, String... extra) {
+        return load(tmp, List.of("topics.unique=" + unique, "job.name=columnar-" + unique, "columnar.start=earliest",
+                "columnar.warehouse=" + warehouse.toUri()), extra);
+    }
+
     private static KappaConfig load(Path tmp, List<String> jobSettings, String... extra) {
         List<String> overrides = new ArrayList<>(List.of(
                 "kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),

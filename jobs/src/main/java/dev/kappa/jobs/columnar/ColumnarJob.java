@@ -1,0 +1,110 @@
+package dev.kappa.jobs.columnar;
+
+import java.util.List;
+
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.file.sink.FileSink;
+import org.apache.flink.connector.file.sink.compactor.FileCompactStrategy;
+import org.apache.flink.connector.file.sink.compactor.RecordWiseFileCompactor;
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
+
+import dev.kappa.common.config.CommonOptions;
+import dev.kappa.common.config.KappaConfig;
+import dev.kappa.common.event.LoggedEvent;
+import dev.kappa.common.flink.FlinkEnvironments;
+import dev.kappa.common.flink.LogWatermarks;
+import dev.kappa.common.kafka.KafkaAdmin;
+import dev.kappa.common.kafka.KafkaConnectors;
+import dev.kappa.common.kafka.KafkaSettings;
+import dev.kappa.common.kafka.LoggedEventDeserializer;
+
+/**
+ * Columnar conversion: {@code topics.unique} → a Parquet table partitioned by event hour, written
+ * exactly-once (a file is visible only once the checkpoint that wrote it commits), compacted toward
+ * a target size, with a {@code _SUCCESS} marker in each complete partition. {@link #define} is the
+ * workflow; the rest plugs in Kafka from config.
+ */
+public final class ColumnarJob {
+
+    public static final String DEFAULT_NAME = "kappa-columnar";
+
+    public static final String SOURCE_UID = "columnar-kafka-source";
+    public static final String TRACKER_UID = "columnar-partition-tracker";
+    public static final String SINK_UID = "columnar-parquet-sink";
+
+    /** Part files are named {@code part-<uuid>-<subtask>-<n>.parquet}; compacted ones start with compacted-. */
+    static final OutputFileConfig FILE_NAMES = OutputFileConfig.builder().withPartPrefix("part")
+            .withPartSuffix(".parquet").build();
+
+    private ColumnarJob() {
+    }
+
+    /**
+     * The workflow. {@code log} must carry event-time timestamps and watermarks, as
+     * {@link LogWatermarks} makes them: partitions are closed by the watermark.
+     */
+    public static void define(DataStream<LoggedEvent> log, ColumnarSettings settings) {
+        SingleOutputStreamOperator<TableRow> rows = log
+                .transform("track partitions", TypeInformation.of(TableRow.class),
+                        new PartitionTracker(settings.commitDelay().toMillis()))
+                .uid(TRACKER_UID);
+        DataStream<PartitionClosed> closed = rows.getSideOutput(PartitionTracker.CLOSED);
+        rows.sinkTo(new TableSink(fileSink(settings), settings, closed)).uid(SINK_UID).name("parquet table");
+    }
+
+    static FileSink<TableRow> fileSink(ColumnarSettings settings) {
+        FileSink.DefaultBulkFormatBuilder<TableRow> builder = FileSink
+                .forBulkFormat(new Path(settings.versionPath()), new TableFiles(settings).writerFactory())
+                .withBucketAssigner(new HourPartitions())
+                .withRollingPolicy(new TargetSizeRollingPolicy(settings.targetFileSize()))
+                .withOutputFileConfig(FILE_NAMES);
+        if (settings.compactAfterCheckpoints() > 0) {
+            builder.enableCompact(FileCompactStrategy.Builder.newBuilder()
+                    .setSizeThreshold(settings.targetFileSize())
+                    .enableCompactionOnCheckpoint(settings.compactAfterCheckpoints())
+                    .build(), new RecordWiseFileCompactor<>(TableRowReader.factory()));
+        } else {
+            // Keeps the compaction operators' (empty) state slots, so compaction can be switched on and
+            // off across savepoints.
+            builder.disableCompact();
+        }
+        return builder.build();
+    }
+
+    /** Checks the configuration and the broker, then runs the job and waits for it to end. */
+    public static JobExecutionResult run(KappaConfig config, boolean bounded) throws Exception {
+        String jobName = jobName(config);
+        ColumnarSettings settings = ColumnarSettings.from(config); // bad settings fail before the broker is asked
+        LogWatermarks.from(config);
+        try (KafkaAdmin admin = new KafkaAdmin(KafkaSettings.from(config))) {
+            admin.requireTopics(List.of(config.get(CommonOptions.TOPIC_UNIQUE)));
+        }
+        StreamExecutionEnvironment env = FlinkEnvironments.create(config);
+        define(kafkaSource(env, config, jobName, bounded), settings);
+        JobExecutionResult result = env.execute(jobName);
+        if (bounded) {
+            SuccessMarkers.markAfterBoundedRun(settings.versionPath());
+        }
+        return result;
+    }
+
+    /** topics.unique, read_committed, with event-time watermarks; the consumer group is the job name. */
+    public static DataStream<LoggedEvent> kafkaSource(StreamExecutionEnvironment env, KappaConfig config,
+            String jobName, boolean bounded) {
+        String unique = config.get(CommonOptions.TOPIC_UNIQUE);
+        return env.fromSource(
+                KafkaConnectors.source(KafkaSettings.from(config), unique, jobName,
+                        config.get(ColumnarOptions.START), bounded, new LoggedEventDeserializer()),
+                LogWatermarks.from(config).strategy(), unique).uid(SOURCE_UID);
+    }
+
+    public static String jobName(KappaConfig config) {
+        String configured = config.get(CommonOptions.JOB_NAME);
+        return configured != null ? configured : DEFAULT_NAME;
+    }
+}

@@ -1,0 +1,112 @@
+package dev.kappa.jobs.columnar;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What a Parquet file holds, kept in its footer's key-value metadata so that any row can be traced
+ * to the log and a partition's completeness checked without reading the rows: per log partition
+ * the lowest and highest offset in the file, row counts, and the table version it belongs to.
+ */
+public final class FileProvenance {
+
+    public static final String TABLE = "kappa.table";
+    public static final String TABLE_VERSION = "kappa.table.version";
+    public static final String SOURCE_TOPIC = "kappa.source.topic";
+    /** {@code <partition>:<lowest offset>-<highest offset>}, comma-separated, by partition. */
+    public static final String SOURCE_OFFSETS = "kappa.source.offsets";
+    public static final String ROWS = "kappa.rows";
+    /** Rows that arrived before their partition was closed; the committer waits for exactly these. */
+    public static final String ON_TIME_ROWS = "kappa.rows.on_time";
+    public static final String FIELD_MISMATCHES = "kappa.rows.field_mismatches";
+
+    private final String table;
+    private final int version;
+    private final TreeMap<Integer, long[]> offsets = new TreeMap<>();
+    private String topic;
+    private long rows;
+    private long onTimeRows;
+    private long fieldMismatches;
+
+    public FileProvenance(String table, int version) {
+        this.table = table;
+        this.version = version;
+    }
+
+    public void addRow(String sourceTopic, int partition, long offset, boolean late, int mismatches) {
+        if (topic == null) {
+            topic = sourceTopic;
+        } else if (!topic.equals(sourceTopic)) {
+            throw new IllegalStateException("one table file mixes topics " + topic + " and " + sourceTopic);
+        }
+        long[] range = offsets.get(partition);
+        if (range == null) {
+            offsets.put(partition, new long[] {offset, offset});
+        } else {
+            range[0] = Math.min(range[0], offset);
+            range[1] = Math.max(range[1], offset);
+        }
+        rows++;
+        if (!late) {
+            onTimeRows++;
+        }
+        fieldMismatches += mismatches;
+    }
+
+    /** Folds in another file's footer metadata, as compaction merges files. */
+    public void merge(Map<String, String> metadata) {
+        String otherTopic = metadata.get(SOURCE_TOPIC);
+        for (Map.Entry<Integer, long[]> e : parseOffsets(metadata.getOrDefault(SOURCE_OFFSETS, "")).entrySet()) {
+            long[] range = e.getValue();
+            addRange(otherTopic, e.getKey(), range[0], range[1]);
+        }
+        rows += Long.parseLong(metadata.getOrDefault(ROWS, "0"));
+        onTimeRows += Long.parseLong(metadata.getOrDefault(ON_TIME_ROWS, "0"));
+        fieldMismatches += Long.parseLong(metadata.getOrDefault(FIELD_MISMATCHES, "0"));
+    }
+
+    private void addRange(String sourceTopic, int partition, long low, long high) {
+        if (topic == null) {
+            topic = sourceTopic;
+        }
+        offsets.merge(partition, new long[] {low, high},
+                (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
+    }
+
+    public Map<String, String> toMetadata() {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put(TABLE, table);
+        metadata.put(TABLE_VERSION, Integer.toString(version));
+        if (topic != null) {
+            metadata.put(SOURCE_TOPIC, topic);
+        }
+        StringBuilder ranges = new StringBuilder();
+        offsets.forEach((partition, range) -> {
+            if (ranges.length() > 0) {
+                ranges.append(',');
+            }
+            ranges.append(partition).append(':').append(range[0]).append('-').append(range[1]);
+        });
+        metadata.put(SOURCE_OFFSETS, ranges.toString());
+        metadata.put(ROWS, Long.toString(rows));
+        metadata.put(ON_TIME_ROWS, Long.toString(onTimeRows));
+        metadata.put(FIELD_MISMATCHES, Long.toString(fieldMismatches));
+        return metadata;
+    }
+
+    /** Partition → {lowest, highest} offset, as {@link #SOURCE_OFFSETS} writes them. */
+    public static TreeMap<Integer, long[]> parseOffsets(String text) {
+        TreeMap<Integer, long[]> ranges = new TreeMap<>();
+        if (text.isEmpty()) {
+            return ranges;
+        }
+        for (String part : text.split(",")) {
+            int colon = part.indexOf(':');
+            int dash = part.indexOf('-', colon);
+            ranges.put(Integer.parseInt(part.substring(0, colon)), new long[] {
+                Long.parseLong(part.substring(colon + 1, dash)), Long.parseLong(part.substring(dash + 1))});
+        }
+        return ranges;
+    }
+}

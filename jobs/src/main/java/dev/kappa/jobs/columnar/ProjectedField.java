@@ -1,0 +1,7 @@
+package dev.kappa.jobs.columnar;
+
+import java.io.Serializable;
+
+/** A top-level payload field copied into a typed column of the same name. */
+public record ProjectedField(String name, FieldType type) implements Serializable {
+}

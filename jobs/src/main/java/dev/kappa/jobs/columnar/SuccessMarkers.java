@@ -1,0 +1,54 @@
+package dev.kappa.jobs.columnar;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.fs.Path;
+
+/** The {@code _SUCCESS} marker that tells readers a partition is complete. */
+public final class SuccessMarkers {
+
+    public static final String NAME = "_SUCCESS";
+
+    private SuccessMarkers() {
+    }
+
+    /** Written under a hidden name and renamed, so a reader never sees a half-written marker. */
+    static void write(String versionPath, String partition, long onTimeRows) throws IOException {
+        Path directory = new Path(versionPath, partition);
+        Path marker = new Path(directory, NAME);
+        Path temporary = new Path(directory, "." + NAME + ".tmp");
+        FileSystem fs = marker.getFileSystem();
+        try (OutputStream out = fs.create(temporary, FileSystem.WriteMode.OVERWRITE)) {
+            out.write(("{\"on_time_rows\":" + onTimeRows + ",\"committed_at\":\"" + Instant.now() + "\"}\n")
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        if (!fs.rename(temporary, marker) && !fs.exists(marker)) {
+            throw new IOException("could not publish " + marker);
+        }
+    }
+
+    /**
+     * Marks every partition still unmarked after a bounded run has finished: its input ended, so the
+     * watermark reached the end of time, and every file was committed when the job finished. Needed
+     * because the files of the job's last checkpoint are committed as the job ends, too late for the
+     * streaming committer to see them. Returns how many partitions it marked.
+     */
+    public static int markAfterBoundedRun(String versionPath) throws IOException {
+        int marked = 0;
+        for (TableScan.Partition partition : TableScan.partitions(versionPath)) {
+            if (!partition.complete() && !partition.files().isEmpty()) {
+                long onTime = 0;
+                for (Path file : partition.files()) {
+                    onTime += Long.parseLong(TableFileReader.metadata(file).get(FileProvenance.ON_TIME_ROWS));
+                }
+                write(versionPath, partition.name(), onTime);
+                marked++;
+            }
+        }
+        return marked;
+    }
+}
