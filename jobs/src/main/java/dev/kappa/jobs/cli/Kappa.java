@@ -18,8 +18,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "kappa", mixinStandardHelpOptions = true, version = "kappa 0.1.0",
         description = "Kappa-architecture pipeline on Apache Flink: ingest -> dedup -> columnar, replayable.",
-        subcommands = {DemoCommand.class, IngestCommand.class, DedupCommand.class, GenerateCommand.class,
-                TopicsCommand.class, ConfigCommand.class})
+        subcommands = {DemoCommand.class, IngestCommand.class, DedupCommand.class, ColumnarCommand.class,
+                GenerateCommand.class, TopicsCommand.class, ConfigCommand.class})
 public final class Kappa implements Runnable {
 
     public static final int FAILED = 1;

@@ -28,8 +28,11 @@ import dev.kappa.common.metrics.Tally;
  * passing the watermark on. The partition committer then knows exactly how many on-time rows to
  * wait for. Counts are operator state, consistent with the checkpoint the rows belong to.
  */
-final class PartitionTracker extends AbstractStreamOperator<TableRow>
+public final class PartitionTracker extends AbstractStreamOperator<TableRow>
         implements OneInputStreamOperator<LoggedEvent, TableRow> {
+
+    public static final String ROWS = "columnar_rows";
+    public static final String LATE_ROWS = "columnar_late_rows";
 
     static final OutputTag<PartitionClosed> CLOSED = new OutputTag<>("closed-partitions") { };
 
@@ -48,8 +51,8 @@ final class PartitionTracker extends AbstractStreamOperator<TableRow>
     @Override
     public void open() throws Exception {
         super.open();
-        rows = Tally.register(getRuntimeContext(), "columnar_rows");
-        lateRows = Tally.register(getRuntimeContext(), "columnar_late_rows");
+        rows = Tally.register(getRuntimeContext(), ROWS);
+        lateRows = Tally.register(getRuntimeContext(), LATE_ROWS);
     }
 
     @Override

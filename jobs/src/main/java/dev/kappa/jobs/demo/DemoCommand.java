@@ -23,6 +23,10 @@ import dev.kappa.common.kafka.KafkaSettings;
 import dev.kappa.common.kafka.KafkaTopicReader;
 import dev.kappa.common.kafka.LocalKafkaBroker;
 import dev.kappa.jobs.cli.ConfigMixin;
+import dev.kappa.jobs.columnar.ColumnarJob;
+import dev.kappa.jobs.columnar.ColumnarSettings;
+import dev.kappa.jobs.columnar.ColumnarSummary;
+import dev.kappa.jobs.columnar.TableScan;
 import dev.kappa.jobs.dedup.DedupJob;
 import dev.kappa.jobs.dedup.DedupSummary;
 import dev.kappa.jobs.generate.EventGenerator;
@@ -53,10 +57,17 @@ public final class DemoCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "42", description = "Generator seed (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--warehouse", paramLabel = "DIR", defaultValue = "${java.io.tmpdir}/kappa-demo-warehouse",
+            description = "Where the demo's Parquet table is written and kept for you to query (default "
+                    + "${DEFAULT-VALUE}). A table left there by an earlier demo is replaced; any other content "
+                    + "makes the demo stop rather than overwrite it.")
+    Path warehouse;
+
     @Override
     public void run() {
         Path workDir;
         try {
+            DemoWarehouse.prepare(warehouse);
             workDir = Files.createTempDirectory("kappa-demo-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -81,6 +92,11 @@ public final class DemoCommand implements Runnable {
                 "checkpoint.dir=" + workDir.resolve("checkpoints").toUri(),
                 "ingest.start=earliest",
                 "dedup.start=earliest",
+                "columnar.start=earliest",
+                "columnar.warehouse=" + warehouse.toAbsolutePath().toUri(),
+                "columnar.fields.user_id=string",
+                "columnar.fields.amount=double",
+                "columnar.commit-delay=0s",
                 CommonOptions.BOOTSTRAP_SERVERS.key() + "=" + broker.bootstrapServers()));
         KafkaSettings kafka = KafkaSettings.from(conf);
         String raw = conf.get(CommonOptions.TOPIC_RAW);
@@ -103,21 +119,36 @@ public final class DemoCommand implements Runnable {
         out.printf("  ingest    %s%n", ingest);
         DedupSummary dedup = DedupSummary.of(runJob("dedup", () -> DedupJob.run(conf, true)));
         out.printf("  dedup     %s%n", dedup);
+        ColumnarSettings table = ColumnarSettings.from(conf);
+        ColumnarSummary columnar = ColumnarSummary.of(runJob("columnar", () -> ColumnarJob.run(conf, true)), table);
+        out.printf("  columnar  %s%n", columnar);
 
         TopicCount validOut = TopicCount.read(kafka, valid);
         TopicCount dlqOut = TopicCount.read(kafka, dlq);
         TopicCount uniqueOut = TopicCount.read(kafka, unique);
         out.printf("  topics    %s: %s; %s: %s; %s: %s%n", valid, validOut, unique, uniqueOut, dlq, dlqOut);
 
+        TableCount rows = TableCount.read(table.versionPath());
         boolean ok = validOut.records() == sent.unique() + sent.duplicates() && validOut.distinctIds() == sent.unique()
                 && dlqOut.records() == sent.malformed()
-                && uniqueOut.records() == sent.unique() && uniqueOut.distinctIds() == sent.unique();
-        out.printf("  check     every event exactly once in %s (%d sent with %d duplicates), every malformed "
-                + "record in %s: %s%n", unique, sent.unique(), sent.duplicates(), dlq, ok ? "OK" : "MISMATCH");
+                && uniqueOut.records() == sent.unique() && uniqueOut.distinctIds() == sent.unique()
+                && rows.rows() == sent.unique() && rows.distinctIds() == sent.unique()
+                && columnar.stats().completePartitions() == columnar.stats().partitions();
+        out.printf("  check     every event exactly once in %s and in the table (%d sent with %d duplicates), every "
+                + "malformed record in %s, every partition marked complete: %s%n", unique, sent.unique(),
+                sent.duplicates(), dlq, ok ? "OK" : "MISMATCH");
         if (!ok) {
             throw new IllegalStateException("demo check failed: sent " + sent + ", found " + valid + ": " + validOut
-                    + ", " + unique + ": " + uniqueOut + ", " + dlq + ": " + dlqOut);
+                    + ", " + unique + ": " + uniqueOut + ", " + dlq + ": " + dlqOut + ", table: " + rows + ", "
+                    + columnar.stats());
         }
+        Path version = Path.of(java.net.URI.create(table.versionPath()));
+        out.printf("%nThe table stays in %s. Query it with DuckDB, for example:%n", version);
+        out.printf("  SELECT dt, hr, count(*) AS events, round(sum(amount), 2) AS revenue%n"
+                + "  FROM read_parquet('%s/*/*/[!._]*.parquet', hive_partitioning = true)%n"
+                + "  GROUP BY ALL ORDER BY ALL;%n", version);
+        out.printf("Spark: spark.read.parquet(\"%s\"); Trino/Hive: an external table on it, partitioned by dt, hr.%n",
+                version);
     }
 
     private interface Job {
@@ -129,6 +160,29 @@ public final class DemoCommand implements Runnable {
             return job.run();
         } catch (Exception e) {
             throw new IllegalStateException(name + " job failed", e);
+        }
+    }
+
+    /** What a reader of the table finds: rows, and distinct event ids. */
+    private record TableCount(long rows, long distinctIds) {
+
+        static TableCount read(String versionPath) {
+            Set<String> ids = new HashSet<>();
+            long[] rows = {0};
+            try {
+                TableScan.forEachRow(versionPath, row -> {
+                    rows[0]++;
+                    ids.add(row.eventId());
+                });
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the table back: " + e.getMessage(), e);
+            }
+            return new TableCount(rows[0], ids.size());
+        }
+
+        @Override
+        public String toString() {
+            return rows + " rows, " + distinctIds + " distinct ids";
         }
     }
 

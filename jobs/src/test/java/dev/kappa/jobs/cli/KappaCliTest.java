@@ -54,9 +54,22 @@ class KappaCliTest {
         assertThat(Kappa.execute("generate", "--help")).isZero();
         assertThat(stdout()).contains("--count", "--rate", "--duplicates", "--malformed", "--late", "--seed");
         assertThat(Kappa.execute("demo", "--help")).isZero();
-        assertThat(stdout()).contains("--events");
+        assertThat(stdout()).contains("--events", "--warehouse");
         assertThat(Kappa.execute("dedup", "--help")).isZero();
         assertThat(stdout()).contains("--bounded", "dedup.retention", "dedup.too-late");
+        assertThat(Kappa.execute("columnar", "--help")).isZero();
+        assertThat(stdout()).contains("--bounded", "columnar.warehouse", "_SUCCESS");
+    }
+
+    @Test
+    void badColumnarSchemaFailsBeforeAnyBrokerIsContacted() {
+        assertThat(Kappa.execute("columnar", "--set", "columnar.fields.amount=decimal", "--set",
+                "kafka.bootstrap-servers=127.0.0.1:1")).isEqualTo(Kappa.BAD_CONFIG);
+        assertThat(stderr().strip()).isEqualTo("kappa columnar: columnar.fields.amount: unknown type 'decimal', "
+                + "expected string, long, double, boolean or timestamp");
+        assertThat(Kappa.execute("columnar", "--set", "columnar.fields.event_id=string", "--set",
+                "kafka.bootstrap-servers=127.0.0.1:1")).isEqualTo(Kappa.BAD_CONFIG);
+        assertThat(stderr()).contains("columnar.fields.event_id: the name is taken by an envelope or partition column");
     }
 
     @Test
