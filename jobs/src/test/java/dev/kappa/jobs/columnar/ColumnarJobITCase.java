@@ -32,15 +32,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kappa.common.config.CommonOptions;
 import dev.kappa.common.config.KappaConfig;
 import dev.kappa.common.event.LoggedEvent;
-import dev.kappa.common.event.RawRecord;
 import dev.kappa.common.flink.FlinkEnvironments;
 import dev.kappa.common.testkit.FailureInjector;
 import dev.kappa.common.testkit.TestFlink;
 import dev.kappa.common.testkit.TestKafka;
+import dev.kappa.jobs.cli.FailingRuns;
 import dev.kappa.jobs.cli.TestConfigs;
-import dev.kappa.jobs.dedup.DedupJob;
 import dev.kappa.jobs.generate.EventGenerator;
-import dev.kappa.jobs.ingest.IngestJob;
 
 /**
  * The whole pipeline, raw records to Parquet, on a MiniCluster and a real broker, with failures
@@ -78,20 +76,9 @@ class ColumnarJobITCase {
 
         long seed = System.nanoTime();
         KappaConfig ingest = TestConfigs.ingest(raw, valid, dlq, tmp, "job.parallelism=1");
-        String ingestName = ingest.get(CommonOptions.JOB_NAME);
-        StreamExecutionEnvironment ingestEnv = FlinkEnvironments.create(ingest);
-        IngestJob.defineToKafka(IngestJob.kafkaSource(ingestEnv, ingest, ingestName, true)
-                .map(FailureInjector.<RawRecord>failTimes(ingestName, 1, 5_000, 30_000, seed))
-                .uid("failure-injector"), ingest, ingestName);
-        ingestEnv.execute(ingestName);
-
+        FailingRuns.ingest(ingest, 1, 5_000, 30_000, seed);
         KappaConfig dedup = TestConfigs.dedup(valid, unique, dlq, tmp, "job.parallelism=1");
-        String dedupName = dedup.get(CommonOptions.JOB_NAME);
-        StreamExecutionEnvironment dedupEnv = FlinkEnvironments.create(dedup);
-        DedupJob.defineToKafka(DedupJob.kafkaSource(dedupEnv, dedup, dedupName, true)
-                .map(FailureInjector.<LoggedEvent>failTimes(dedupName, 1, 5_000, 30_000, seed))
-                .uid("failure-injector"), dedup, dedupName);
-        dedupEnv.execute(dedupName);
+        FailingRuns.dedup(dedup, 1, 5_000, 30_000, seed);
 
         // Parallel subtasks of ingest and dedup would interleave a backlog into the log at their own
         // pace, hours of event time apart; run one each so every row here is on time and the markers
@@ -139,7 +126,8 @@ class ColumnarJobITCase {
         watch.stop();
         job.cancel().get();
 
-        assertThat(FailureInjector.remaining(ingestName) + FailureInjector.remaining(dedupName)
+        assertThat(FailureInjector.remaining(ingest.get(CommonOptions.JOB_NAME))
+                + FailureInjector.remaining(dedup.get(CommonOptions.JOB_NAME))
                 + FailureInjector.remaining(columnarName)).as("planned failures that did not happen (seed %d)", seed)
                 .isZero();
         Map<String, TableScan.Row> rows = new HashMap<>();

@@ -16,7 +16,6 @@ import java.util.function.BooleanSupplier;
 
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -29,13 +28,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.kappa.common.config.CommonOptions;
 import dev.kappa.common.config.KappaConfig;
-import dev.kappa.common.event.LoggedEvent;
-import dev.kappa.common.event.RawRecord;
 import dev.kappa.common.flink.FlinkEnvironments;
 import dev.kappa.common.kafka.DeadLetterHeaders;
 import dev.kappa.common.testkit.FailureInjector;
 import dev.kappa.common.testkit.TestFlink;
 import dev.kappa.common.testkit.TestKafka;
+import dev.kappa.jobs.cli.FailingRuns;
 import dev.kappa.jobs.cli.TestConfigs;
 import dev.kappa.jobs.generate.EventGenerator;
 import dev.kappa.jobs.ingest.IngestJob;
@@ -81,20 +79,10 @@ class DedupJobITCase {
         long seed = System.nanoTime();
         KappaConfig ingestConfig = TestConfigs.ingest(raw, valid, dlq, tmp);
         String ingestName = ingestConfig.get(CommonOptions.JOB_NAME);
-        StreamExecutionEnvironment ingestEnv = FlinkEnvironments.create(ingestConfig);
-        IngestJob.defineToKafka(IngestJob.kafkaSource(ingestEnv, ingestConfig, ingestName, true)
-                .map(FailureInjector.<RawRecord>failTimes(ingestName, 1, 5_000, 40_000, seed))
-                .uid("failure-injector"), ingestConfig, ingestName);
-        ingestEnv.execute(ingestName);
-
+        FailingRuns.ingest(ingestConfig, 1, 5_000, 40_000, seed);
         KappaConfig dedupConfig = TestConfigs.dedup(valid, unique, dlq, tmp);
         String dedupName = dedupConfig.get(CommonOptions.JOB_NAME);
-        StreamExecutionEnvironment dedupEnv = FlinkEnvironments.create(dedupConfig);
-        DataStream<LoggedEvent> log = DedupJob.kafkaSource(dedupEnv, dedupConfig, dedupName, true)
-                .map(FailureInjector.<LoggedEvent>failTimes(dedupName, 3, 2_000, 25_000, seed))
-                .uid("failure-injector");
-        DedupJob.defineToKafka(log, dedupConfig, dedupName);
-        dedupEnv.execute(dedupName);
+        FailingRuns.dedup(dedupConfig, 3, 2_000, 25_000, seed);
 
         assertThat(FailureInjector.remaining(ingestName) + FailureInjector.remaining(dedupName))
                 .as("planned failures that did not happen (seed %d)", seed).isZero();
