@@ -32,6 +32,12 @@ public final class FlinkEnvironments {
         return env;
     }
 
+    /** {@code job.name} if set, else the job's own default (kappa-<command>). */
+    public static String jobName(KappaConfig config, String defaultName) {
+        String configured = config.get(CommonOptions.JOB_NAME);
+        return configured != null ? configured : defaultName;
+    }
+
     public static Configuration flinkConfiguration(KappaConfig config) {
         Configuration flink = new Configuration();
         // A missing uid must fail the build of the job graph: an auto-generated one changes with the

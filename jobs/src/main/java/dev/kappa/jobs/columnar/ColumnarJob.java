@@ -104,7 +104,6 @@ public final class ColumnarJob {
     }
 
     public static String jobName(KappaConfig config) {
-        String configured = config.get(CommonOptions.JOB_NAME);
-        return configured != null ? configured : DEFAULT_NAME;
+        return FlinkEnvironments.jobName(config, DEFAULT_NAME);
     }
 }

@@ -128,10 +128,6 @@ public final class IngestJob {
     }
 
     static String jobName(KappaConfig config, Input input) {
-        String configured = config.get(CommonOptions.JOB_NAME);
-        if (configured != null) {
-            return configured;
-        }
-        return input.fromFiles() ? DEFAULT_FILES_NAME : DEFAULT_NAME;
+        return FlinkEnvironments.jobName(config, input.fromFiles() ? DEFAULT_FILES_NAME : DEFAULT_NAME);
     }
 }
