@@ -54,26 +54,6 @@ public final class FileProvenance {
         fieldMismatches += mismatches;
     }
 
-    /** Folds in another file's footer metadata, as compaction merges files. */
-    public void merge(Map<String, String> metadata) {
-        String otherTopic = metadata.get(SOURCE_TOPIC);
-        for (Map.Entry<Integer, long[]> e : parseOffsets(metadata.getOrDefault(SOURCE_OFFSETS, "")).entrySet()) {
-            long[] range = e.getValue();
-            addRange(otherTopic, e.getKey(), range[0], range[1]);
-        }
-        rows += Long.parseLong(metadata.getOrDefault(ROWS, "0"));
-        onTimeRows += Long.parseLong(metadata.getOrDefault(ON_TIME_ROWS, "0"));
-        fieldMismatches += Long.parseLong(metadata.getOrDefault(FIELD_MISMATCHES, "0"));
-    }
-
-    private void addRange(String sourceTopic, int partition, long low, long high) {
-        if (topic == null) {
-            topic = sourceTopic;
-        }
-        offsets.merge(partition, new long[] {low, high},
-                (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
-    }
-
     public Map<String, String> toMetadata() {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put(TABLE, table);
@@ -93,20 +73,5 @@ public final class FileProvenance {
         metadata.put(ON_TIME_ROWS, Long.toString(onTimeRows));
         metadata.put(FIELD_MISMATCHES, Long.toString(fieldMismatches));
         return metadata;
-    }
-
-    /** Partition → {lowest, highest} offset, as {@link #SOURCE_OFFSETS} writes them. */
-    public static TreeMap<Integer, long[]> parseOffsets(String text) {
-        TreeMap<Integer, long[]> ranges = new TreeMap<>();
-        if (text.isEmpty()) {
-            return ranges;
-        }
-        for (String part : text.split(",")) {
-            int colon = part.indexOf(':');
-            int dash = part.indexOf('-', colon);
-            ranges.put(Integer.parseInt(part.substring(0, colon)), new long[] {
-                Long.parseLong(part.substring(colon + 1, dash)), Long.parseLong(part.substring(dash + 1))});
-        }
-        return ranges;
     }
 }
