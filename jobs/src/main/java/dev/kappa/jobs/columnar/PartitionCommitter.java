@@ -74,6 +74,9 @@ final class PartitionCommitter extends KeyedCoProcessFunction<String, CommittedF
         }
         expectedRows.update(orZero(expectedRows.value()) + closed.onTimeRows());
         ctx.timerService().registerEventTimeTimer(closesAt(closed.partition()));
+        // A timer at or behind the watermark fires only when the watermark next moves, which a quiet
+        // stream may never do; if the partition is already complete, say so now.
+        commitIfComplete(ctx.getCurrentKey(), ctx.timerService().currentWatermark());
     }
 
     @Override
