@@ -26,10 +26,10 @@ public record ColumnarSummary(long rows, long lateRows, Duration runtime, String
             for (TableScan.Partition partition : TableScan.partitions(versionPath)) {
                 partitions++;
                 complete += partition.complete() ? 1 : 0;
+                rows += partition.sum(FileProvenance.ROWS);
                 for (Path file : partition.files()) {
                     files++;
                     bytes += file.getFileSystem().getFileStatus(file).getLen();
-                    rows += Long.parseLong(TableFileReader.metadata(file).get(FileProvenance.ROWS));
                 }
             }
             return new TableStats(partitions, complete, files, bytes, rows);

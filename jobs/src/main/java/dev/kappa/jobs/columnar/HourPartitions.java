@@ -1,6 +1,7 @@
 package dev.kappa.jobs.columnar;
 
 import java.time.LocalDate;
+import java.util.regex.Pattern;
 
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.streaming.api.functions.sink.filesystem.BucketAssigner;
@@ -13,6 +14,7 @@ import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.
 public final class HourPartitions implements BucketAssigner<TableRow, String> {
 
     static final long HOUR_MILLIS = 3_600_000L;
+    private static final Pattern NAME = Pattern.compile("dt=\\d{4}-\\d{2}-\\d{2}/hr=\\d{2}");
 
     /** Rows arrive mostly in time order: the last hour's name is reused rather than formatted again. */
     private transient long lastHour = Long.MIN_VALUE;
@@ -50,7 +52,7 @@ public final class HourPartitions implements BucketAssigner<TableRow, String> {
 
     /** The first instant after the partition, in epoch milliseconds. */
     public static long end(String partition) {
-        if (!partition.matches("dt=\\d{4}-\\d{2}-\\d{2}/hr=\\d{2}")) {
+        if (!NAME.matcher(partition).matches()) {
             throw new IllegalArgumentException("not an hourly partition: " + partition);
         }
         long day = LocalDate.parse(partition.substring(3, 13)).toEpochDay();

@@ -41,11 +41,7 @@ public final class SuccessMarkers {
         int marked = 0;
         for (TableScan.Partition partition : TableScan.partitions(versionPath)) {
             if (!partition.complete() && !partition.files().isEmpty()) {
-                long onTime = 0;
-                for (Path file : partition.files()) {
-                    onTime += Long.parseLong(TableFileReader.metadata(file).get(FileProvenance.ON_TIME_ROWS));
-                }
-                write(versionPath, partition.name(), onTime);
+                write(versionPath, partition.name(), partition.sum(FileProvenance.ON_TIME_ROWS));
                 marked++;
             }
         }

@@ -36,6 +36,15 @@ public final class TableScan {
 
     /** What a partition directory holds. */
     public record Partition(String name, List<Path> files, boolean complete) {
+
+        /** A row count that every file's footer carries ({@link FileProvenance#ROWS}, ...), summed. */
+        public long sum(String footerCount) throws IOException {
+            long total = 0;
+            for (Path file : files) {
+                total += Long.parseLong(TableFileReader.metadata(file).get(footerCount));
+            }
+            return total;
+        }
     }
 
     public static List<Partition> partitions(String versionPath) throws IOException {

@@ -216,7 +216,7 @@ class ColumnarJobITCase {
                     try {
                         for (TableScan.Partition partition : TableScan.partitions(versionPath)) {
                             if (partition.complete() && !rowsWhenMarked.containsKey(partition.name())) {
-                                rowsWhenMarked.put(partition.name(), visibleRows(partition));
+                                rowsWhenMarked.put(partition.name(), partition.sum(FileProvenance.ROWS));
                             }
                         }
                     } catch (IOException e) {
@@ -232,14 +232,6 @@ class ColumnarJobITCase {
         String state() {
             return "watch " + (failure != null ? "failed: " + failure : "running") + (lastRace != null
                     ? ", last retried read: " + lastRace : "");
-        }
-
-        private static long visibleRows(TableScan.Partition partition) throws IOException {
-            long rows = 0;
-            for (org.apache.flink.core.fs.Path file : partition.files()) {
-                rows += Long.parseLong(TableFileReader.metadata(file).get(FileProvenance.ROWS));
-            }
-            return rows;
         }
     }
 }
