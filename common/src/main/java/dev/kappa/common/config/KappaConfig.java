@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,12 +29,18 @@ public final class KappaConfig {
     private final Map<String, ConfigOption<?>> options;
     private final Map<String, Object> values;
     private final Map<String, String> origins;
+    private final Path file;
+    private final List<String> overrides;
+    private final Map<String, String> env;
 
     private KappaConfig(Map<String, ConfigOption<?>> options, Map<String, Object> values,
-            Map<String, String> origins) {
+            Map<String, String> origins, Path file, List<String> overrides, Map<String, String> env) {
         this.options = options;
         this.values = values;
         this.origins = origins;
+        this.file = file;
+        this.overrides = overrides;
+        this.env = env;
     }
 
     public static KappaConfig load(Path file, List<String> overrides, Collection<ConfigOption<?>> known) {
@@ -86,7 +93,17 @@ public final class KappaConfig {
         }
         maps.forEach((key, map) -> values.put(key, parse(options.get(key), map, mapOrigins.get(key))));
         origins.putAll(mapOrigins);
-        return new KappaConfig(options, values, origins);
+        return new KappaConfig(options, values, origins, file, List.copyOf(overrides), env);
+    }
+
+    /**
+     * This configuration with more {@code key=value} overrides on top, checked like {@code --set}: for
+     * settings a command decides itself (a replay's job name, version and checkpoint directory).
+     */
+    public KappaConfig with(String... more) {
+        List<String> all = new ArrayList<>(overrides);
+        all.addAll(List.of(more));
+        return load(file, all, options.values(), env);
     }
 
     @SuppressWarnings("unchecked")

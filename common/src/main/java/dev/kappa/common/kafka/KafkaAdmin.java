@@ -2,9 +2,11 @@ package dev.kappa.common.kafka;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -14,8 +16,15 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -96,6 +105,57 @@ public final class KafkaAdmin implements AutoCloseable {
                     + TimeUtils.formatWithHighestUnit(brokerMax) + ") on " + kafka.bootstrapServers()
                     + ": lower " + key + " or raise the broker limit");
         }
+    }
+
+    /**
+     * Each partition's offset for {@code spec} as a read_committed consumer sees it: for
+     * {@link OffsetSpec#latest()} the last stable offset, so a range ending there holds no open
+     * transaction. A timestamp past a partition's last record yields its end offset.
+     */
+    public Map<Integer, Long> offsets(String topic, OffsetSpec spec) {
+        TopicDescription description = await(admin.describeTopics(List.of(topic)).allTopicNames(),
+                "cannot describe topic " + topic).get(topic);
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        description.partitions().forEach(p -> request.put(new TopicPartition(topic, p.partition()), spec));
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> answer = await(
+                admin.listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all(),
+                "cannot list offsets of " + topic);
+        Map<TopicPartition, Long> ends = null;
+        Map<Integer, Long> offsets = new TreeMap<>();
+        for (var entry : answer.entrySet()) {
+            long offset = entry.getValue().offset();
+            if (offset < 0) { // no record at or after the timestamp
+                if (ends == null) {
+                    ends = endOffsets(request.keySet());
+                }
+                offset = ends.get(entry.getKey());
+            }
+            offsets.put(entry.getKey().partition(), offset);
+        }
+        return offsets;
+    }
+
+    /** The offsets a consumer group has committed on {@code topic}; partitions without a commit are absent. */
+    public Map<Integer, Long> committedOffsets(String group, String topic) {
+        Map<TopicPartition, OffsetAndMetadata> committed = await(
+                admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata(),
+                "cannot read the offsets of consumer group " + group);
+        Map<Integer, Long> offsets = new TreeMap<>();
+        committed.forEach((partition, offset) -> {
+            if (partition.topic().equals(topic) && offset != null) {
+                offsets.put(partition.partition(), offset.offset());
+            }
+        });
+        return offsets;
+    }
+
+    private Map<TopicPartition, Long> endOffsets(Collection<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        partitions.forEach(p -> request.put(p, OffsetSpec.latest()));
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        await(admin.listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all(),
+                "cannot list end offsets").forEach((p, info) -> ends.put(p, info.offset()));
+        return ends;
     }
 
     private String brokerConfig(String name) {

@@ -1,11 +1,13 @@
 package dev.kappa.common.kafka;
 
+import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
 import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -21,21 +23,33 @@ public final class KafkaConnectors {
      * checkpoints, so consumer lag is visible to ordinary Kafka tooling. Bounded sources stop at the
      * end offsets seen when the job starts.
      */
-    public static <T> KafkaSource<T> source(KafkaSettings kafka, String topic, String groupId,
+    public static <T> Source<T, ?, ?> source(KafkaSettings kafka, String topic, String groupId,
             StartingPosition start, boolean bounded, KafkaRecordDeserializationSchema<T> deserializer) {
+        return source(kafka, topic, groupId, start.initializer(),
+                bounded ? StartingPosition.LATEST.initializer() : null, deserializer);
+    }
+
+    /** Exactly the records of {@code range}: a rebuild that must read a recorded stretch of the log. */
+    public static <T> Source<T, ?, ?> source(KafkaSettings kafka, LogRange range, String groupId,
+            KafkaRecordDeserializationSchema<T> deserializer) {
+        return source(kafka, range.topic(), groupId, range.startInitializer(), range.endInitializer(), deserializer);
+    }
+
+    private static <T> Source<T, ?, ?> source(KafkaSettings kafka, String topic, String groupId,
+            OffsetsInitializer start, OffsetsInitializer stop, KafkaRecordDeserializationSchema<T> deserializer) {
         KafkaSourceBuilder<T> builder = KafkaSource.<T>builder()
                 .setBootstrapServers(kafka.bootstrapServers())
                 .setTopics(topic)
                 .setGroupId(groupId)
-                .setStartingOffsets(start.initializer())
+                .setStartingOffsets(start)
                 .setDeserializer(deserializer)
                 .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
                 .setProperty("commit.offsets.on.checkpoint", "true");
         kafka.clientProperties().forEach(builder::setProperty);
-        if (bounded) {
-            builder.setBounded(StartingPosition.LATEST.initializer());
+        if (stop == null) {
+            return builder.build();
         }
-        return builder.build();
+        return new BoundedRestoreSource<>(builder.setBounded(stop).build());
     }
 
     /**

@@ -26,26 +26,49 @@ public final class KafkaTopicReader {
 
     public static void readAll(KafkaSettings kafka, String topic, Duration timeout,
             Consumer<ConsumerRecord<byte[], byte[]>> sink) {
-        Properties props = kafka.toProperties();
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(kafka)) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
                 partitions.add(new TopicPartition(topic, info.partition()));
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (!reached(consumer, end)) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read " + topic + " up to " + end + " within " + timeout);
+            read(consumer, topic, consumer.endOffsets(partitions), timeout, sink);
+        }
+    }
+
+    /** The records of {@code range}, and nothing outside it. */
+    public static void read(KafkaSettings kafka, LogRange range, Duration timeout,
+            Consumer<ConsumerRecord<byte[], byte[]>> sink) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(kafka)) {
+            Map<TopicPartition, Long> start = range.topicPartitions(range.start());
+            Map<TopicPartition, Long> end = range.topicPartitions(range.end());
+            consumer.assign(start.keySet());
+            start.forEach(consumer::seek);
+            read(consumer, range.topic(), end, timeout, record -> {
+                if (record.offset() < end.get(new TopicPartition(record.topic(), record.partition()))) {
+                    sink.accept(record);
                 }
-                consumer.poll(Duration.ofMillis(500)).forEach(sink);
+            });
+        }
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer(KafkaSettings kafka) {
+        Properties props = kafka.toProperties();
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static void read(KafkaConsumer<byte[], byte[]> consumer, String topic, Map<TopicPartition, Long> end,
+            Duration timeout, Consumer<ConsumerRecord<byte[], byte[]>> sink) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!reached(consumer, end)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("could not read " + topic + " up to " + end + " within " + timeout);
             }
+            consumer.poll(Duration.ofMillis(500)).forEach(sink);
         }
     }
 

@@ -47,6 +47,21 @@ class KappaConfigTest {
     }
 
     @Test
+    void withAddsOverridesThatWinAndAreCheckedLikeSet() throws IOException {
+        Path file = yaml("job:\n  name: live\nflink:\n  a.b: x\n");
+        KappaConfig config = KappaConfig.load(file, List.of("checkpoint.interval=2s"), OPTIONS, Map.of());
+
+        KappaConfig derived = config.with("job.name=replay", "flink.c.d=y");
+
+        assertThat(derived.get(CommonOptions.JOB_NAME)).isEqualTo("replay");
+        assertThat(derived.get(CommonOptions.CHECKPOINT_INTERVAL)).isEqualTo(Duration.ofSeconds(2));
+        assertThat(derived.get(CommonOptions.FLINK)).containsEntry("a.b", "x").containsEntry("c.d", "y");
+        assertThat(config.get(CommonOptions.JOB_NAME)).isEqualTo("live");
+        assertThatThrownBy(() -> config.with("job.nmae=x")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("job.nmae");
+    }
+
+    @Test
     void unknownKeyFailsNamingKeyFileAndSuggestion() throws IOException {
         Path file = yaml("checkpoint:\n  intervall: 30s\n");
 

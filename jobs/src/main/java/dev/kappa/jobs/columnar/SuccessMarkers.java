@@ -1,12 +1,12 @@
 package dev.kappa.jobs.columnar;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
-import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
+
+import dev.kappa.common.fs.AtomicFiles;
 
 /** The {@code _SUCCESS} marker that tells readers a partition is complete. */
 public final class SuccessMarkers {
@@ -16,19 +16,11 @@ public final class SuccessMarkers {
     private SuccessMarkers() {
     }
 
-    /** Written under a hidden name and renamed, so a reader never sees a half-written marker. */
+    /** Replaced atomically, so a reader never sees a half-written marker. */
     static void write(String versionPath, String partition, long onTimeRows) throws IOException {
-        Path directory = new Path(versionPath, partition);
-        Path marker = new Path(directory, NAME);
-        Path temporary = new Path(directory, "." + NAME + ".tmp");
-        FileSystem fs = marker.getFileSystem();
-        try (OutputStream out = fs.create(temporary, FileSystem.WriteMode.OVERWRITE)) {
-            out.write(("{\"on_time_rows\":" + onTimeRows + ",\"committed_at\":\"" + Instant.now() + "\"}\n")
-                    .getBytes(StandardCharsets.UTF_8));
-        }
-        if (!fs.rename(temporary, marker) && !fs.exists(marker)) {
-            throw new IOException("could not publish " + marker);
-        }
+        AtomicFiles.replace(new Path(new Path(versionPath, partition), NAME),
+                ("{\"on_time_rows\":" + onTimeRows + ",\"committed_at\":\"" + Instant.now() + "\"}\n")
+                        .getBytes(StandardCharsets.UTF_8));
     }
 
     /**
