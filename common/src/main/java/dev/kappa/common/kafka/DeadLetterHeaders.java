@@ -9,6 +9,8 @@ import org.apache.kafka.common.header.Headers;
 public final class DeadLetterHeaders {
     public static final String REASON = "kappa.dlq.reason";
     public static final String DETAIL = "kappa.dlq.detail";
+    /** The job (job.name) that parked the record: a replay parks again what the live job parked. */
+    public static final String JOB = "kappa.dlq.job";
     public static final String SOURCE_TOPIC = "kappa.source.topic";
     public static final String SOURCE_PARTITION = "kappa.source.partition";
     public static final String SOURCE_OFFSET = "kappa.source.offset";

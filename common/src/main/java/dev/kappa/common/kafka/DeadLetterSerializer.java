@@ -1,6 +1,7 @@
 package dev.kappa.common.kafka;
 
 import static dev.kappa.common.kafka.DeadLetterHeaders.DETAIL;
+import static dev.kappa.common.kafka.DeadLetterHeaders.JOB;
 import static dev.kappa.common.kafka.DeadLetterHeaders.REASON;
 import static dev.kappa.common.kafka.DeadLetterHeaders.SOURCE_FILE;
 import static dev.kappa.common.kafka.DeadLetterHeaders.SOURCE_OFFSET;
@@ -16,11 +17,17 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import dev.kappa.common.event.DeadLetter;
 import dev.kappa.common.event.RawRecord;
 
-/** Original key and value unchanged, so a fixed record can be re-sent as is; why and whence in headers. */
+/**
+ * Original key and value unchanged, so a fixed record can be re-sent as is; why, whence and which
+ * job parked it in headers.
+ */
 public final class DeadLetterSerializer extends SingleTopicSerializer<DeadLetter> {
 
-    public DeadLetterSerializer(String topic) {
+    private final String job;
+
+    public DeadLetterSerializer(String topic, String job) {
         super(topic);
+        this.job = job;
     }
 
     @Override
@@ -29,6 +36,7 @@ public final class DeadLetterSerializer extends SingleTopicSerializer<DeadLetter
         RecordHeaders headers = new RecordHeaders();
         add(headers, REASON, letter.reason().code());
         add(headers, DETAIL, letter.detail());
+        add(headers, JOB, job);
         if (source.file() != null) {
             add(headers, SOURCE_FILE, source.file());
         } else {

@@ -12,17 +12,16 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import dev.kappa.common.config.CommonOptions;
 import dev.kappa.common.config.ConfigException;
 import dev.kappa.common.config.KappaConfig;
-import dev.kappa.common.event.CanonicalEvent;
 import dev.kappa.common.event.DeadLetter;
 import dev.kappa.common.event.LoggedEvent;
 import dev.kappa.common.flink.FlinkEnvironments;
 import dev.kappa.common.flink.LogWatermarks;
-import dev.kappa.common.kafka.CanonicalEventSerializer;
 import dev.kappa.common.kafka.DeadLetterSerializer;
 import dev.kappa.common.kafka.KafkaAdmin;
 import dev.kappa.common.kafka.KafkaConnectors;
 import dev.kappa.common.kafka.KafkaSettings;
 import dev.kappa.common.kafka.LoggedEventDeserializer;
+import dev.kappa.common.kafka.LoggedEventSerializer;
 
 /**
  * Deduplication: the canonical log ({@code topics.valid}, at-least-once) → {@code topics.unique}
@@ -46,15 +45,26 @@ public final class DedupJob {
      * The workflow. {@code log} must carry event-time timestamps and watermarks, as
      * {@link LogWatermarks} makes them: retention is measured against the watermark.
      */
-    public static void define(DataStream<LoggedEvent> log, DedupSettings settings, Sink<CanonicalEvent> uniqueSink,
+    public static void define(DataStream<LoggedEvent> log, DedupSettings settings, Sink<LoggedEvent> uniqueSink,
             Sink<DeadLetter> deadLetterSink) {
-        SingleOutputStreamOperator<CanonicalEvent> unique = log
+        SingleOutputStreamOperator<LoggedEvent> unique = deduplicate(log, settings, deadLetterSink);
+        unique.sinkTo(uniqueSink).uid(UNIQUE_SINK_UID).name("unique events");
+    }
+
+    /**
+     * The deduplication itself, for workflows that go on from it (a replay feeds it straight into the
+     * table): the first occurrence of each id, unchanged and with its log position; dead letters go to
+     * {@code deadLetterSink}.
+     */
+    public static SingleOutputStreamOperator<LoggedEvent> deduplicate(DataStream<LoggedEvent> log,
+            DedupSettings settings, Sink<DeadLetter> deadLetterSink) {
+        SingleOutputStreamOperator<LoggedEvent> unique = log
                 .keyBy(new EventIdKey(), EventIdKey.TYPE)
                 .process(new EventIdDeduplicator(settings))
                 .uid(DEDUP_UID).name("drop repeated event ids");
-        unique.sinkTo(uniqueSink).uid(UNIQUE_SINK_UID).name("unique events");
         unique.getSideOutput(EventIdDeduplicator.DEAD_LETTERS)
                 .sinkTo(deadLetterSink).uid(DLQ_SINK_UID).name("dead letters");
+        return unique;
     }
 
     /** Checks the configuration against the broker, then runs the job and waits for it to end. */
@@ -91,12 +101,18 @@ public final class DedupJob {
 
     /** The workflow with exactly-once Kafka sinks: the promise of this stage is that nothing after it repeats. */
     public static void defineToKafka(DataStream<LoggedEvent> log, KappaConfig config, String jobName) {
-        KafkaSettings kafka = KafkaSettings.from(config);
         define(log, DedupSettings.from(config),
-                KafkaConnectors.sink(kafka, new CanonicalEventSerializer(config.get(CommonOptions.TOPIC_UNIQUE)),
+                KafkaConnectors.sink(KafkaSettings.from(config),
+                        new LoggedEventSerializer(config.get(CommonOptions.TOPIC_UNIQUE)),
                         DeliveryGuarantee.EXACTLY_ONCE, jobName),
-                KafkaConnectors.sink(kafka, new DeadLetterSerializer(config.get(CommonOptions.TOPIC_DLQ)),
-                        DeliveryGuarantee.EXACTLY_ONCE, jobName));
+                deadLetterSink(config, jobName));
+    }
+
+    /** topics.dlq, exactly-once, each letter naming {@code jobName} as the job that parked it. */
+    public static Sink<DeadLetter> deadLetterSink(KappaConfig config, String jobName) {
+        return KafkaConnectors.sink(KafkaSettings.from(config),
+                new DeadLetterSerializer(config.get(CommonOptions.TOPIC_DLQ), jobName),
+                DeliveryGuarantee.EXACTLY_ONCE, jobName);
     }
 
     public static String jobName(KappaConfig config) {

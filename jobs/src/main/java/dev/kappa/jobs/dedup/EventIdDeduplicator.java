@@ -26,14 +26,14 @@ import dev.kappa.common.metrics.KappaMetrics;
 import dev.kappa.common.metrics.Tally;
 
 /**
- * Keyed by event_id ({@link EventIdKey}): forwards the first occurrence of each id unchanged and
- * drops the rest. An id is remembered until the watermark passes its first event time plus the
+ * Keyed by event_id ({@link EventIdKey}): forwards the first occurrence of each id unchanged, with
+ * its log position, and drops the rest. An id is remembered until the watermark passes its first event time plus the
  * retention; then a timer clears it, so state holds one flag and one timer per id of the last
  * retention period and nothing else. An event whose expiry the watermark has already passed cannot
  * be vouched for and follows {@link DedupSettings#tooLate()}. Every record read is counted exactly
  * once: unique, duplicate, too late or invalid.
  */
-public final class EventIdDeduplicator extends KeyedProcessFunction<Tuple2<Long, Long>, LoggedEvent, CanonicalEvent>
+public final class EventIdDeduplicator extends KeyedProcessFunction<Tuple2<Long, Long>, LoggedEvent, LoggedEvent>
         implements CheckpointedFunction {
 
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dedup-dead-letters") { };
@@ -87,7 +87,7 @@ public final class EventIdDeduplicator extends KeyedProcessFunction<Tuple2<Long,
     }
 
     @Override
-    public void processElement(LoggedEvent logged, Context ctx, Collector<CanonicalEvent> out) throws Exception {
+    public void processElement(LoggedEvent logged, Context ctx, Collector<LoggedEvent> out) throws Exception {
         CanonicalEvent event = logged.event();
         if (event.json() == null) {
             invalid(logged, ctx, RejectReason.NULL_VALUE, "record on the log has no value");
@@ -111,11 +111,11 @@ public final class EventIdDeduplicator extends KeyedProcessFunction<Tuple2<Long,
         ctx.timerService().registerEventTimeTimer(expiry);
         remembered++;
         unique.increment();
-        out.collect(event);
+        out.collect(logged);
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<CanonicalEvent> out) {
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<LoggedEvent> out) {
         seen.clear();
         remembered--;
     }
@@ -130,10 +130,10 @@ public final class EventIdDeduplicator extends KeyedProcessFunction<Tuple2<Long,
         return eventTimeMillis > Long.MAX_VALUE - retention ? Long.MAX_VALUE : eventTimeMillis + retention;
     }
 
-    private void tooLate(LoggedEvent logged, Context ctx, Collector<CanonicalEvent> out, long watermark) {
+    private void tooLate(LoggedEvent logged, Context ctx, Collector<LoggedEvent> out, long watermark) {
         tooLate.increment();
         switch (settings.tooLate()) {
-            case FORWARD -> out.collect(logged.event());
+            case FORWARD -> out.collect(logged);
             case DLQ -> deadLetter(logged, ctx, RejectReason.TOO_LATE, "event time "
                     + Instant.ofEpochMilli(logged.event().eventTimeMillis()) + " is more than "
                     + TimeUtils.formatWithHighestUnit(settings.retention()) + " (" + DedupOptions.RETENTION.key()

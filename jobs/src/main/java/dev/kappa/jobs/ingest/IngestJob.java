@@ -123,7 +123,7 @@ public final class IngestJob {
         define(raw, IngestSettings.from(config),
                 KafkaConnectors.sink(kafka, new CanonicalEventSerializer(config.get(CommonOptions.TOPIC_VALID)),
                         guarantee, jobName),
-                KafkaConnectors.sink(kafka, new DeadLetterSerializer(config.get(CommonOptions.TOPIC_DLQ)),
+                KafkaConnectors.sink(kafka, new DeadLetterSerializer(config.get(CommonOptions.TOPIC_DLQ), jobName),
                         guarantee, jobName));
     }
 

@@ -38,7 +38,7 @@ class EventIdDeduplicatorTest {
 
     /** A deduplicator under test plus its harness; {@code restored} may be null. */
     private record Subject(EventIdDeduplicator function,
-            KeyedOneInputStreamOperatorTestHarness<Tuple2<Long, Long>, LoggedEvent, CanonicalEvent> harness) {
+            KeyedOneInputStreamOperatorTestHarness<Tuple2<Long, Long>, LoggedEvent, LoggedEvent> harness) {
 
         static Subject open(DedupSettings settings, OperatorSubtaskState restored, int parallelism, int subtask)
                 throws Exception {
@@ -70,7 +70,7 @@ class EventIdDeduplicatorTest {
         }
 
         List<String> forwardedIds() {
-            return harness.extractOutputValues().stream().map(CanonicalEvent::eventId).toList();
+            return harness.extractOutputValues().stream().map(logged -> logged.event().eventId()).toList();
         }
 
         List<DeadLetter> deadLetters() {
@@ -105,7 +105,10 @@ class EventIdDeduplicatorTest {
         dedup.send(event("b", 10 * HOUR + 1));
 
         assertThat(dedup.forwardedIds()).containsExactly("a", "b", "c");
-        assertThat(dedup.harness().extractOutputValues().get(0).json()).isEqualTo(first.event().json());
+        LoggedEvent forwarded = dedup.harness().extractOutputValues().get(0);
+        assertThat(forwarded.event().json()).isEqualTo(first.event().json());
+        assertThat(forwarded).extracting(LoggedEvent::topic, LoggedEvent::partition, LoggedEvent::offset)
+                .containsExactly(first.topic(), first.partition(), first.offset());
         assertThat(dedup.count(EventIdDeduplicator.UNIQUE)).isEqualTo(3);
         assertThat(dedup.count(EventIdDeduplicator.DUPLICATES)).isEqualTo(3);
         assertThat(dedup.count(EventIdDeduplicator.TOO_LATE)).isZero();
