@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 import dev.kappa.common.config.ConfigException;
 import dev.kappa.jobs.demo.DemoCommand;
 import dev.kappa.jobs.generate.GenerateCommand;
+import dev.kappa.jobs.table.AuditMismatchException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "kappa", mixinStandardHelpOptions = true, version = "kappa 0.1.0",
         description = "Kappa-architecture pipeline on Apache Flink: ingest -> dedup -> columnar, replayable.",
         subcommands = {DemoCommand.class, IngestCommand.class, DedupCommand.class, ColumnarCommand.class,
-                GenerateCommand.class, TopicsCommand.class, ConfigCommand.class})
+                ReplayCommand.class, TableCommand.class, AuditCommand.class, GenerateCommand.class,
+                TopicsCommand.class, ConfigCommand.class})
 public final class Kappa implements Runnable {
 
     public static final int FAILED = 1;
@@ -60,7 +62,9 @@ public final class Kappa implements Runnable {
     }
 
     private static String oneLine(Throwable reason) {
-        String message = reason instanceof ConfigException ? reason.getMessage() : reason.toString();
+        boolean userFacing = reason instanceof ConfigException || reason instanceof IllegalArgumentException
+                || reason instanceof AuditMismatchException;
+        String message = userFacing && reason.getMessage() != null ? reason.getMessage() : reason.toString();
         return message.replace('\n', ' ');
     }
 }

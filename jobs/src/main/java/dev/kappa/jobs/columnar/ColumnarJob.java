@@ -1,10 +1,13 @@
 package dev.kappa.jobs.columnar;
 
+import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.file.sink.FileSink;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.connector.file.sink.compactor.FileCompactStrategy;
 import org.apache.flink.connector.file.sink.compactor.RecordWiseFileCompactor;
 import org.apache.flink.core.fs.Path;
@@ -14,6 +17,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
 
 import dev.kappa.common.config.CommonOptions;
+import dev.kappa.common.config.ConfigException;
 import dev.kappa.common.config.KappaConfig;
 import dev.kappa.common.event.LoggedEvent;
 import dev.kappa.common.flink.FlinkEnvironments;
@@ -22,6 +26,9 @@ import dev.kappa.common.kafka.KafkaAdmin;
 import dev.kappa.common.kafka.KafkaConnectors;
 import dev.kappa.common.kafka.KafkaSettings;
 import dev.kappa.common.kafka.LoggedEventDeserializer;
+import dev.kappa.jobs.table.TableVersion;
+import dev.kappa.jobs.table.TableVersions;
+import dev.kappa.jobs.table.VersionState;
 
 /**
  * Columnar conversion: {@code topics.unique} → a Parquet table partitioned by event hour, written
@@ -76,21 +83,48 @@ public final class ColumnarJob {
         return builder.build();
     }
 
-    /** Checks the configuration and the broker, then runs the job and waits for it to end. */
+    /**
+     * Checks the configuration and the broker, records the version it writes (publishing it if the
+     * table has no published version yet: the first live version is what readers read), then runs the
+     * job and waits for it to end.
+     */
     public static JobExecutionResult run(KappaConfig config, boolean bounded) throws Exception {
         String jobName = jobName(config);
         ColumnarSettings settings = ColumnarSettings.from(config); // bad settings fail before the broker is asked
         LogWatermarks.from(config);
+        String unique = config.get(CommonOptions.TOPIC_UNIQUE);
         try (KafkaAdmin admin = new KafkaAdmin(KafkaSettings.from(config))) {
-            admin.requireTopics(List.of(config.get(CommonOptions.TOPIC_UNIQUE)));
+            admin.requireTopics(List.of(unique));
         }
+        TableVersions versions = TableVersions.of(settings.warehouse(), settings.table());
+        registerLiveVersion(versions, settings.version(), jobName, unique);
         StreamExecutionEnvironment env = FlinkEnvironments.create(config);
         define(kafkaSource(env, config, jobName, bounded), settings);
-        JobExecutionResult result = env.execute(jobName);
+        JobClient client = env.executeAsync(jobName);
+        versions.update(settings.version(), v -> v.withJobId(client.getJobID().toString()));
+        JobExecutionResult result = client.getJobExecutionResult().get();
         if (bounded) {
             SuccessMarkers.markAfterBoundedRun(settings.versionPath());
         }
         return result;
+    }
+
+    private static void registerLiveVersion(TableVersions versions, int version, String jobName, String topic)
+            throws IOException {
+        Optional<TableVersion> known = versions.get(version);
+        if (known.isPresent()) {
+            if (!known.get().sourceTopic().equals(topic)) {
+                throw new ConfigException(ColumnarOptions.VERSION.key() + ": " + versions.table() + " v" + version
+                        + " was built from " + known.get().sourceTopic() + ", not " + topic
+                        + "; write a new version instead");
+            }
+            return;
+        }
+        versions.add(TableVersion.live(version, jobName, topic));
+        if (versions.current().isEmpty()) {
+            versions.update(version, v -> v.withState(VersionState.READY));
+            versions.publish(version);
+        }
     }
 
     /** topics.unique, read_committed, with event-time watermarks; the consumer group is the job name. */

@@ -11,6 +11,7 @@ import org.apache.flink.util.TimeUtils;
 
 import dev.kappa.common.config.ConfigException;
 import dev.kappa.common.config.KappaConfig;
+import dev.kappa.jobs.table.TableVersions;
 
 /** The part of the configuration the columnar job needs on the task managers, validated. */
 public record ColumnarSettings(String warehouse, String table, int version, TableSchema schema,
@@ -51,8 +52,7 @@ public record ColumnarSettings(String warehouse, String table, int version, Tabl
 
     /** {@code <warehouse>/<table>/v<N>}: where this job writes its partitions. */
     public String versionPath() {
-        String root = warehouse.endsWith("/") ? warehouse.substring(0, warehouse.length() - 1) : warehouse;
-        return root + "/" + table + "/v" + version;
+        return TableVersions.of(warehouse, table).versionPath(version);
     }
 
     private static List<ProjectedField> projected(Map<String, String> fields) {

@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
+import dev.kappa.common.kafka.LogRange;
+
 /**
  * What a Parquet file holds, kept in its footer's key-value metadata so that any row can be traced
  * to the log and a partition's completeness checked without reading the rows: per log partition
@@ -52,6 +54,25 @@ public final class FileProvenance {
             onTimeRows++;
         }
         fieldMismatches += mismatches;
+    }
+
+    /** The stretch of the log a file's rows came from (end exclusive), read back from its footer; null if empty. */
+    public static LogRange sourceRange(Map<String, String> metadata) {
+        String topic = metadata.get(SOURCE_TOPIC);
+        String ranges = metadata.get(SOURCE_OFFSETS);
+        if (topic == null || ranges == null || ranges.isEmpty()) {
+            return null;
+        }
+        Map<Integer, Long> start = new TreeMap<>();
+        Map<Integer, Long> end = new TreeMap<>();
+        for (String range : ranges.split(",")) {
+            int colon = range.indexOf(':');
+            int dash = range.indexOf('-', colon);
+            int partition = Integer.parseInt(range.substring(0, colon));
+            start.put(partition, Long.parseLong(range.substring(colon + 1, dash)));
+            end.put(partition, Long.parseLong(range.substring(dash + 1)) + 1);
+        }
+        return new LogRange(topic, start, end);
     }
 
     public Map<String, String> toMetadata() {

@@ -59,6 +59,20 @@ class KappaCliTest {
         assertThat(stdout()).contains("--bounded", "dedup.retention", "dedup.too-late");
         assertThat(Kappa.execute("columnar", "--help")).isZero();
         assertThat(stdout()).contains("--bounded", "columnar.warehouse", "_SUCCESS");
+        assertThat(Kappa.execute("replay", "--help")).isZero();
+        assertThat(stdout()).contains("--from", "--publish", "--resume", "--table");
+        assertThat(Kappa.execute("table", "publish", "--help")).isZero();
+        assertThat(stdout()).contains("vN", "retired");
+        assertThat(Kappa.execute("audit", "--help")).isZero();
+        assertThat(stdout()).contains("--version", "exits 1");
+    }
+
+    @Test
+    void replayFromMustBeEarliestOrAnInstant() {
+        assertThat(Kappa.execute("replay", "--from", "yesterday", "--set", "kafka.bootstrap-servers=127.0.0.1:1"))
+                .isEqualTo(Kappa.BAD_CONFIG);
+        assertThat(stderr().strip()).isEqualTo("kappa replay: --from yesterday: expected earliest or an ISO-8601 "
+                + "instant such as 2026-11-01T00:00:00Z");
     }
 
     @Test

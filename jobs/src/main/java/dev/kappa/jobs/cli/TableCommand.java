@@ -1,0 +1,131 @@
+package dev.kappa.jobs.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.OptionalInt;
+
+import dev.kappa.jobs.columnar.FileProvenance;
+import dev.kappa.jobs.columnar.TableScan;
+import dev.kappa.jobs.table.TableVersion;
+import dev.kappa.jobs.table.TableVersions;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** Lists and switches table versions. */
+@Command(name = "table", mixinStandardHelpOptions = true,
+        description = {"Manage a table's versions: <warehouse>/<table>/_CURRENT names the published one (readers "
+                + "resolve it once per query), _versions.json keeps the history. Switching replaces _CURRENT "
+                + "atomically. Run one of these per table at a time."},
+        subcommands = {TableCommand.ListVersions.class, TableCommand.Show.class, TableCommand.Publish.class,
+                TableCommand.Rollback.class, TableCommand.Drop.class})
+final class TableCommand implements Runnable {
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.err);
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Every version, oldest first; * marks "
+            + "the published one.")
+    static final class ListVersions extends TableAction {
+        @Override
+        void act(TableVersions versions) throws IOException {
+            OptionalInt current = versions.current();
+            if (versions.list().isEmpty()) {
+                System.out.println("table " + versions.table() + " has no versions yet");
+            }
+            for (TableVersion v : versions.list()) {
+                boolean published = current.isPresent() && current.getAsInt() == v.version();
+                System.out.printf("%s %-4s %-9s %-8s %-28s rows=%s audit=%s created=%s source=%s%n",
+                        published ? "*" : " ", v.name(), v.state().label(), v.builtBy(), v.job(),
+                        v.rows() == null ? "-" : v.rows(), v.audit() == null ? "-" : v.audit(), v.created(),
+                        v.range() != null ? v.range() : v.sourceTopic());
+            }
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "One version's record, and what its directory holds now.")
+    static final class Show extends VersionAction {
+        @Override
+        void act(TableVersions versions, int version) throws IOException {
+            TableVersion entry = versions.require(version);
+            System.out.println(new String(TableVersions.toJson(entry), StandardCharsets.UTF_8));
+            long files = 0;
+            long rows = 0;
+            int partitions = 0;
+            int complete = 0;
+            for (TableScan.Partition partition : TableScan.partitions(versions.versionPath(version))) {
+                partitions++;
+                complete += partition.complete() ? 1 : 0;
+                files += partition.files().size();
+                rows += partition.sum(FileProvenance.ROWS);
+            }
+            System.out.printf("%s: %d partitions (%d complete), %d files, %,d rows%n",
+                    versions.versionPath(version), partitions, complete, files, rows);
+        }
+    }
+
+    @Command(name = "publish", mixinStandardHelpOptions = true,
+            description = "Point readers at a built version (ready, or retired for a roll forward); the previous "
+                    + "one becomes retired.")
+    static final class Publish extends VersionAction {
+        @Override
+        void act(TableVersions versions, int version) throws IOException {
+            versions.publish(version);
+            System.out.printf("%s: published v%d%n", versions.table(), version);
+        }
+    }
+
+    @Command(name = "rollback", mixinStandardHelpOptions = true,
+            description = "Publish again the version that was published before the current one.")
+    static final class Rollback extends TableAction {
+        @Override
+        void act(TableVersions versions) throws IOException {
+            System.out.printf("%s: published v%d again%n", versions.table(), versions.rollback());
+        }
+    }
+
+    @Command(name = "drop", mixinStandardHelpOptions = true,
+            description = "Delete a version's files (its history entry stays). The published version is refused.")
+    static final class Drop extends VersionAction {
+        @Override
+        void act(TableVersions versions, int version) throws IOException {
+            versions.drop(version);
+            System.out.printf("%s: dropped v%d%n", versions.table(), version);
+        }
+    }
+
+    /** A subcommand on the whole table. */
+    abstract static class TableAction implements Runnable {
+        @Mixin
+        TableMixin table;
+
+        abstract void act(TableVersions versions) throws IOException;
+
+        @Override
+        public void run() {
+            try {
+                act(TableMixin.versions(table.load()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** A subcommand on one version. */
+    abstract static class VersionAction extends TableAction {
+        @Parameters(index = "0", paramLabel = "vN", description = "The version, e.g. v2.")
+        String version;
+
+        abstract void act(TableVersions versions, int version) throws IOException;
+
+        @Override
+        void act(TableVersions versions) throws IOException {
+            act(versions, TableVersions.parseVersion(version));
+        }
+    }
+}

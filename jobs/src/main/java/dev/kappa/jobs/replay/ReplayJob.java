@@ -1,0 +1,195 @@
+package dev.kappa.jobs.replay;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import dev.kappa.common.config.CommonOptions;
+import dev.kappa.common.config.KappaConfig;
+import dev.kappa.common.event.DeadLetter;
+import dev.kappa.common.event.LoggedEvent;
+import dev.kappa.common.flink.FlinkEnvironments;
+import dev.kappa.common.flink.LogWatermarks;
+import dev.kappa.common.flink.RetainedCheckpoints;
+import dev.kappa.common.kafka.KafkaAdmin;
+import dev.kappa.common.kafka.KafkaConnectors;
+import dev.kappa.common.kafka.KafkaSettings;
+import dev.kappa.common.kafka.LogRange;
+import dev.kappa.common.kafka.LoggedEventDeserializer;
+import dev.kappa.jobs.columnar.ColumnarJob;
+import dev.kappa.jobs.columnar.ColumnarSettings;
+import dev.kappa.jobs.columnar.FileProvenance;
+import dev.kappa.jobs.columnar.SuccessMarkers;
+import dev.kappa.jobs.columnar.TableScan;
+import dev.kappa.jobs.dedup.DedupJob;
+import dev.kappa.jobs.dedup.DedupSettings;
+import dev.kappa.jobs.table.AuditMismatchException;
+import dev.kappa.jobs.table.AuditReport;
+import dev.kappa.jobs.table.TableAudit;
+import dev.kappa.jobs.table.TableVersion;
+import dev.kappa.jobs.table.TableVersions;
+import dev.kappa.jobs.table.VersionState;
+
+/**
+ * Kappa reprocessing: rebuilds a table from the retained log into a new version beside the published
+ * one, with the live jobs' own workflows chained (dedup, then columnar), and publishes it only once it
+ * has been built and audited. It reads a recorded stretch of the log (from a start to the end offsets
+ * seen when it began), under its own job name (consumer group, transactional ids) and checkpoint
+ * directory, so it never disturbs the live jobs and can be resumed from its last checkpoint.
+ */
+public final class ReplayJob {
+
+    public static final String SOURCE_UID = "replay-kafka-source";
+
+    private ReplayJob() {
+    }
+
+    /** The workflow: the same dedup and columnar code as the live jobs, without the topic between them. */
+    public static void define(DataStream<LoggedEvent> log, DedupSettings dedup, ColumnarSettings table,
+            Sink<DeadLetter> deadLetters) {
+        ColumnarJob.define(DedupJob.deduplicate(log, dedup, deadLetters), table);
+    }
+
+    /**
+     * What to do.
+     *
+     * @param from first event time to rebuild from; null for the earliest retained record
+     * @param resume continue the newest replay left building instead of starting a new version
+     */
+    public record Request(Instant from, boolean resume, boolean publish) {
+    }
+
+    /** A replay under way. */
+    public record Started(TableVersions versions, TableVersion version, KappaConfig config, JobClient client,
+            ReplayProgress progress) {
+    }
+
+    /** A replay done: the version as recorded, its audit, and the job's result. */
+    public record Outcome(TableVersion version, AuditReport audit, JobExecutionResult result) {
+    }
+
+    public static Outcome run(KappaConfig config, Request request, PrintStream out) throws Exception {
+        return finish(start(config, request, out), request.publish(), out);
+    }
+
+    /** Records the version (or finds the one to resume) and submits the job. */
+    public static Started start(KappaConfig config, Request request, PrintStream out) throws Exception {
+        ColumnarSettings table = ColumnarSettings.from(config); // bad settings fail before the broker is asked
+        DedupSettings.from(config);
+        LogWatermarks.from(config);
+        KafkaSettings kafka = KafkaSettings.from(config);
+        TableVersions versions = TableVersions.of(table.warehouse(), table.table());
+        String topic = sourceTopic(config);
+        String dlq = config.get(CommonOptions.TOPIC_DLQ);
+
+        TableVersion version;
+        String recoveryPath = null;
+        try (KafkaAdmin admin = new KafkaAdmin(kafka)) {
+            admin.requireTopics(List.of(topic, dlq));
+            admin.verifyTransactionTimeout(config.get(CommonOptions.CHECKPOINT_INTERVAL));
+            if (request.resume()) {
+                version = resumable(versions);
+                recoveryPath = config.get(CommonOptions.FLINK).get(StateRecoveryOptions.SAVEPOINT_PATH.key());
+                if (recoveryPath == null) {
+                    recoveryPath = RetainedCheckpoints.latest(version.checkpointDir()).orElse(null);
+                }
+                out.printf("  replay    resuming %s %s from %s%n", table.table(), version.name(),
+                        recoveryPath != null ? recoveryPath : "the start of its range (it left no checkpoint)");
+            } else {
+                int number = versions.nextVersion();
+                String job = config.get(CommonOptions.JOB_NAME) != null ? config.get(CommonOptions.JOB_NAME)
+                        : "kappa-replay-" + table.table() + "-v" + number;
+                String checkpoints = stripSlash(config.get(CommonOptions.CHECKPOINT_DIR)) + "/" + job;
+                version = TableVersion.replay(number, job, LogRange.capture(admin, topic, request.from()),
+                        checkpoints);
+                versions.add(version);
+                out.printf("  replay    building %s %s from %s (%,d offsets) as job %s%n", table.table(),
+                        version.name(), version.range(), version.range().size(), job);
+            }
+        }
+
+        KappaConfig jobConfig = config.with("job.name=" + version.job(), "checkpoint.dir=" + version.checkpointDir(),
+                "columnar.version=" + version.version());
+        if (recoveryPath != null) {
+            jobConfig = jobConfig.with("flink." + StateRecoveryOptions.SAVEPOINT_PATH.key() + "=" + recoveryPath);
+        }
+        StreamExecutionEnvironment env = FlinkEnvironments.create(jobConfig);
+        DataStream<LoggedEvent> log = env.fromSource(
+                KafkaConnectors.source(kafka, version.range(), version.job(), new LoggedEventDeserializer()),
+                LogWatermarks.from(jobConfig).strategy(), version.range().topic()).uid(SOURCE_UID);
+        define(log, DedupSettings.from(jobConfig), ColumnarSettings.from(jobConfig),
+                DedupJob.deadLetterSink(jobConfig, version.job()));
+        JobClient client = env.executeAsync(version.job());
+        version = versions.update(version.version(), v -> v.withJobId(client.getJobID().toString()));
+        ReplayProgress progress = ReplayProgress.start(kafka, version.range(), version.job(),
+                config.get(ReplayOptions.PROGRESS_INTERVAL), out);
+        return new Started(versions, version, jobConfig, client, progress);
+    }
+
+    /**
+     * Waits for the job, marks the partitions complete, audits the version and records it as ready,
+     * then publishes it if asked. A version that fails its audit is never published.
+     */
+    public static Outcome finish(Started started, boolean publish, PrintStream out) throws Exception {
+        JobExecutionResult result;
+        try (ReplayProgress progress = started.progress()) {
+            result = started.client().getJobExecutionResult().get();
+        } catch (ExecutionException e) {
+            out.printf("  replay    %s stopped before the end; it stays building: 'kappa replay --resume' "
+                    + "continues it from its last checkpoint%n", started.version().name());
+            throw e;
+        }
+        TableVersions versions = started.versions();
+        int number = started.version().version();
+        String versionPath = versions.versionPath(number);
+        SuccessMarkers.markAfterBoundedRun(versionPath);
+        long rows = 0;
+        for (TableScan.Partition partition : TableScan.partitions(versionPath)) {
+            rows += partition.sum(FileProvenance.ROWS);
+        }
+        long built = rows;
+        versions.update(number, v -> v.withRows(built).withState(VersionState.READY));
+
+        KafkaSettings kafka = KafkaSettings.from(started.config());
+        AuditReport audit = TableAudit.run(kafka, started.config().get(CommonOptions.TOPIC_DLQ), versions, number);
+        TableVersion version = versions.update(number, v -> v.withAudit(audit.ok() ? "passed" : "failed"));
+        out.printf("  audit     %s%n", audit.summary());
+        if (!audit.ok()) {
+            throw new AuditMismatchException(audit);
+        }
+        if (publish) {
+            versions.publish(number);
+            version = versions.require(number);
+            out.printf("  publish   %s/%s now names %s%n", versions.table(), TableVersions.CURRENT, version.name());
+        }
+        return new Outcome(version, audit, result);
+    }
+
+    private static TableVersion resumable(TableVersions versions) throws IOException {
+        Optional<TableVersion> building = versions.list().stream()
+                .filter(v -> v.state() == VersionState.BUILDING && "replay".equals(v.builtBy()))
+                .max(Comparator.comparingInt(TableVersion::version));
+        return building.orElseThrow(() -> new IllegalArgumentException("table " + versions.table()
+                + " has no replay left building to resume (kappa table list)"));
+    }
+
+    private static String sourceTopic(KappaConfig config) {
+        String configured = config.get(ReplayOptions.SOURCE);
+        return configured != null ? configured : config.get(CommonOptions.TOPIC_VALID);
+    }
+
+    private static String stripSlash(String uri) {
+        return uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
+    }
+}
