@@ -46,8 +46,11 @@ final class ReplayCommand implements Runnable {
         } catch (Exception e) {
             throw new IllegalStateException("replay failed", e);
         }
-        System.out.printf("replay finished: %s %s, %,d rows, %s%n", outcome.audit().table(),
-                outcome.version().name(), outcome.version().rows(), outcome.version().state().label());
+        double seconds = outcome.result().getNetRuntime() / 1000.0;
+        System.out.printf("replay finished: %s %s, %,d rows, %s; the job read %,d log records in %.1f s "
+                + "(%,.0f records/s)%n", outcome.audit().table(), outcome.version().name(), outcome.version().rows(),
+                outcome.version().state().label(), outcome.audit().logRecords(), seconds,
+                outcome.audit().logRecords() / Math.max(seconds, 0.001));
     }
 
     private static Instant parseFrom(String from) {
