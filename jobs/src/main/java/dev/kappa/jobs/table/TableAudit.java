@@ -56,8 +56,11 @@ public final class TableAudit {
         TableScan.forEachRow(versionPath, row -> {
             rows[0]++;
             rowsById.merge(row.eventId(), 1, Integer::sum);
+            // a second row from the same record is a duplicate (counted by id), not a foreign row
+            String earlier = audited.contains(row.logPartition(), row.logOffset())
+                    ? rowIdsByPosition.put(position(row.logPartition(), row.logOffset()), row.eventId()) : null;
             if (!audited.contains(row.logPartition(), row.logOffset())
-                    || rowIdsByPosition.put(position(row.logPartition(), row.logOffset()), row.eventId()) != null) {
+                    || (earlier != null && !earlier.equals(row.eventId()))) {
                 outside.add(row.eventId() + "@" + row.logPartition() + ":" + row.logOffset());
             }
         });

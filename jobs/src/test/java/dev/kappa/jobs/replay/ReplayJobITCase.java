@@ -212,7 +212,7 @@ class ReplayJobITCase {
         err.reset();
         assertThat(cli("audit", "--version", "v" + version)).isEqualTo(Kappa.FAILED);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains(idsInFile.size() + " duplicated", someId)
-                .doesNotContain("missing");
+                .doesNotContain("missing", "not in the log");
         Files.delete(copy);
 
         Path aside = shared.resolve("aside.parquet");
@@ -226,6 +226,14 @@ class ReplayJobITCase {
 
         Files.move(aside, file);
         assertThat(cli("audit", "--version", "v" + version)).as(output()).isZero();
+
+        // rows of the live version point into events.unique: positions the replay's log does not back
+        Path foreign = file.resolveSibling("foreign.parquet");
+        Files.copy(someFile(1), foreign);
+        err.reset();
+        assertThat(cli("audit", "--version", "v" + version)).isEqualTo(Kappa.FAILED);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("not in the log", "(the log has ");
+        Files.delete(foreign);
     }
 
     @Test
