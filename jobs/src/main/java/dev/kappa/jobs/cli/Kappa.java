@@ -40,8 +40,10 @@ public final class Kappa implements Runnable {
         CommandLine commandLine = new CommandLine(new Kappa());
         commandLine.setExecutionExceptionHandler((failure, cmd, parsed) -> {
             Throwable reason = rootCause(failure);
-            LOG.error("kappa {} failed", cmd.getCommandName(), failure);
-            cmd.getErr().println("kappa " + cmd.getCommandName() + ": " + oneLine(reason));
+            // "kappa table drop", not just "drop"
+            String command = cmd.getCommandSpec().qualifiedName();
+            LOG.error("{} failed", command, failure);
+            cmd.getErr().println(command + ": " + oneLine(reason));
             return reason instanceof ConfigException || reason instanceof IllegalArgumentException ? BAD_CONFIG : FAILED;
         });
         return commandLine.execute(args);

@@ -105,6 +105,8 @@ public final class ColumnarJob {
         JobExecutionResult result = client.getJobExecutionResult().get();
         if (bounded) {
             SuccessMarkers.markAfterBoundedRun(settings.versionPath());
+            long rows = TableScan.rowCount(settings.versionPath());
+            versions.update(settings.version(), v -> v.withRows(rows));
         }
         return result;
     }

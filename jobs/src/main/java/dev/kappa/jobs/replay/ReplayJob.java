@@ -29,7 +29,6 @@ import dev.kappa.common.kafka.LogRange;
 import dev.kappa.common.kafka.LoggedEventDeserializer;
 import dev.kappa.jobs.columnar.ColumnarJob;
 import dev.kappa.jobs.columnar.ColumnarSettings;
-import dev.kappa.jobs.columnar.FileProvenance;
 import dev.kappa.jobs.columnar.SuccessMarkers;
 import dev.kappa.jobs.columnar.TableScan;
 import dev.kappa.jobs.dedup.DedupJob;
@@ -154,12 +153,8 @@ public final class ReplayJob {
         int number = started.version().version();
         String versionPath = versions.versionPath(number);
         SuccessMarkers.markAfterBoundedRun(versionPath);
-        long rows = 0;
-        for (TableScan.Partition partition : TableScan.partitions(versionPath)) {
-            rows += partition.sum(FileProvenance.ROWS);
-        }
-        long built = rows;
-        versions.update(number, v -> v.withRows(built).withState(VersionState.READY));
+        long rows = TableScan.rowCount(versionPath);
+        versions.update(number, v -> v.withRows(rows).withState(VersionState.READY));
 
         KafkaSettings kafka = KafkaSettings.from(started.config());
         AuditReport audit = TableAudit.run(kafka, started.config().get(CommonOptions.TOPIC_DLQ), versions, number);

@@ -148,6 +148,7 @@ class ReplayJobITCase {
         assertThat(v1Rows).hasSize((int) uniqueSent);
         assertThat(versions.current()).isEqualTo(OptionalInt.of(1));
         assertThat(versions.require(1).state()).isEqualTo(VersionState.PUBLISHED);
+        assertThat(versions.require(1).rows()).isEqualTo(uniqueSent);
         int v2 = versions.nextVersion();
 
         CurrentReader reader = new CurrentReader();
@@ -186,7 +187,7 @@ class ReplayJobITCase {
         assertThat(output()).contains("\"range_from\" : \"versions\"");
 
         assertThat(cli("table", "drop", "v" + v2)).isEqualTo(Kappa.BAD_CONFIG);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("refusing to drop events v" + v2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("kappa table drop: refusing to drop events v" + v2);
         assertThat(cli("table", "rollback")).as(output()).isZero();
         assertThat(versions.current()).isEqualTo(OptionalInt.of(1));
         assertThat(cli("table", "publish", "v" + v2)).isZero();
