@@ -120,17 +120,18 @@ public final class KafkaAdmin implements AutoCloseable {
         Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> answer = await(
                 admin.listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all(),
                 "cannot list offsets of " + topic);
-        Map<TopicPartition, Long> ends = null;
+        Map<Integer, Long> ends = null;
         Map<Integer, Long> offsets = new TreeMap<>();
         for (var entry : answer.entrySet()) {
+            int partition = entry.getKey().partition();
             long offset = entry.getValue().offset();
             if (offset < 0) { // no record at or after the timestamp
                 if (ends == null) {
-                    ends = endOffsets(request.keySet());
+                    ends = offsets(topic, OffsetSpec.latest());
                 }
-                offset = ends.get(entry.getKey());
+                offset = ends.get(partition);
             }
-            offsets.put(entry.getKey().partition(), offset);
+            offsets.put(partition, offset);
         }
         return offsets;
     }
@@ -147,15 +148,6 @@ public final class KafkaAdmin implements AutoCloseable {
             }
         });
         return offsets;
-    }
-
-    private Map<TopicPartition, Long> endOffsets(Collection<TopicPartition> partitions) {
-        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        partitions.forEach(p -> request.put(p, OffsetSpec.latest()));
-        Map<TopicPartition, Long> ends = new HashMap<>();
-        await(admin.listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all(),
-                "cannot list end offsets").forEach((p, info) -> ends.put(p, info.offset()));
-        return ends;
     }
 
     private String brokerConfig(String name) {

@@ -104,11 +104,20 @@ public final class ColumnarJob {
         versions.update(settings.version(), v -> v.withJobId(client.getJobID().toString()));
         JobExecutionResult result = client.getJobExecutionResult().get();
         if (bounded) {
-            SuccessMarkers.markAfterBoundedRun(settings.versionPath());
-            long rows = TableScan.rowCount(settings.versionPath());
-            versions.update(settings.version(), v -> v.withRows(rows));
+            recordBoundedRun(versions, settings.version());
         }
         return result;
+    }
+
+    /**
+     * After a bounded run into {@code version} has finished: marks every partition it wrote complete
+     * (its input ended) and records the version's row count, taken from the footers.
+     */
+    public static void recordBoundedRun(TableVersions versions, int version) throws IOException {
+        String versionPath = versions.versionPath(version);
+        SuccessMarkers.markAfterBoundedRun(versionPath);
+        long rows = TableScan.rowCount(versionPath);
+        versions.update(version, v -> v.withRows(rows));
     }
 
     private static void registerLiveVersion(TableVersions versions, int version, String jobName, String topic)

@@ -12,6 +12,7 @@ import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -29,8 +30,6 @@ import dev.kappa.common.kafka.LogRange;
 import dev.kappa.common.kafka.LoggedEventDeserializer;
 import dev.kappa.jobs.columnar.ColumnarJob;
 import dev.kappa.jobs.columnar.ColumnarSettings;
-import dev.kappa.jobs.columnar.SuccessMarkers;
-import dev.kappa.jobs.columnar.TableScan;
 import dev.kappa.jobs.dedup.DedupJob;
 import dev.kappa.jobs.dedup.DedupSettings;
 import dev.kappa.jobs.table.AuditMismatchException;
@@ -109,7 +108,7 @@ public final class ReplayJob {
                 int number = versions.nextVersion();
                 String job = config.get(CommonOptions.JOB_NAME) != null ? config.get(CommonOptions.JOB_NAME)
                         : "kappa-replay-" + table.table() + "-v" + number;
-                String checkpoints = stripSlash(config.get(CommonOptions.CHECKPOINT_DIR)) + "/" + job;
+                String checkpoints = new Path(new Path(config.get(CommonOptions.CHECKPOINT_DIR)), job).toString();
                 version = TableVersion.replay(number, job, LogRange.capture(admin, topic, request.from()),
                         checkpoints);
                 versions.add(version);
@@ -151,14 +150,12 @@ public final class ReplayJob {
         }
         TableVersions versions = started.versions();
         int number = started.version().version();
-        String versionPath = versions.versionPath(number);
-        SuccessMarkers.markAfterBoundedRun(versionPath);
-        long rows = TableScan.rowCount(versionPath);
-        versions.update(number, v -> v.withRows(rows).withState(VersionState.READY));
+        ColumnarJob.recordBoundedRun(versions, number);
+        versions.update(number, v -> v.withState(VersionState.READY));
 
         KafkaSettings kafka = KafkaSettings.from(started.config());
         AuditReport audit = TableAudit.run(kafka, started.config().get(CommonOptions.TOPIC_DLQ), versions, number);
-        TableVersion version = versions.update(number, v -> v.withAudit(audit.ok() ? "passed" : "failed"));
+        TableVersion version = versions.require(number);
         out.printf("  audit     %s%n", audit.summary());
         if (!audit.ok()) {
             throw new AuditMismatchException(audit);
@@ -182,9 +179,5 @@ public final class ReplayJob {
     private static String sourceTopic(KappaConfig config) {
         String configured = config.get(ReplayOptions.SOURCE);
         return configured != null ? configured : config.get(CommonOptions.TOPIC_VALID);
-    }
-
-    private static String stripSlash(String uri) {
-        return uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
     }
 }

@@ -24,9 +24,10 @@ import dev.kappa.jobs.columnar.TableFileReader;
 import dev.kappa.jobs.columnar.TableScan;
 
 /**
- * Reconciles a table version with the log it was built from, reading both in full: every id of the
- * range must be in exactly one row (unless the version's own job parked it in the DLQ), and every row
- * must point at a log record of the range that carries its id. Holds the range's ids and the table's
+ * Reconciles a table version with the log it was built from, reading both in full, and records the
+ * outcome in the version's history: every id of the range must be in exactly one row (unless the
+ * version's own job parked it in the DLQ), and every row must point at a log record of the range
+ * that carries its id. Holds the range's ids and the table's
  * row positions in memory: about 150 bytes per event.
  */
 public final class TableAudit {
@@ -56,11 +57,11 @@ public final class TableAudit {
         TableScan.forEachRow(versionPath, row -> {
             rows[0]++;
             rowsById.merge(row.eventId(), 1, Integer::sum);
+            boolean inRange = audited.contains(row.logPartition(), row.logOffset());
             // a second row from the same record is a duplicate (counted by id), not a foreign row
-            String earlier = audited.contains(row.logPartition(), row.logOffset())
+            String earlier = inRange
                     ? rowIdsByPosition.put(position(row.logPartition(), row.logOffset()), row.eventId()) : null;
-            if (!audited.contains(row.logPartition(), row.logOffset())
-                    || (earlier != null && !earlier.equals(row.eventId()))) {
+            if (!inRange || (earlier != null && !earlier.equals(row.eventId()))) {
                 outside.add(row.eventId() + "@" + row.logPartition() + ":" + row.logOffset());
             }
         });
@@ -97,8 +98,11 @@ public final class TableAudit {
                 duplicated.add(id);
             }
         });
-        return new AuditReport(versions.table(), version, rangeFrom, range, logRecords[0], logIds.size(), invalid[0],
-                parked.size(), rows[0], finding(missing), finding(duplicated), finding(outside));
+        AuditReport report = new AuditReport(versions.table(), version, rangeFrom, range, logRecords[0],
+                logIds.size(), invalid[0], parked.size(), rows[0], finding(missing), finding(duplicated),
+                finding(outside));
+        versions.update(version, v -> v.withAudit(report.ok() ? "passed" : "failed"));
+        return report;
     }
 
     /**
