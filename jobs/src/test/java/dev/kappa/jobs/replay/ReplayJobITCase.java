@@ -2,9 +2,7 @@ package dev.kappa.jobs.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,9 +23,7 @@ import java.util.stream.Stream;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,6 +36,7 @@ import dev.kappa.common.kafka.DeadLetterHeaders;
 import dev.kappa.common.testkit.TestFlink;
 import dev.kappa.common.testkit.TestKafka;
 import dev.kappa.jobs.cli.AllOptions;
+import dev.kappa.jobs.cli.ConsoleCapture;
 import dev.kappa.jobs.cli.Kappa;
 import dev.kappa.jobs.columnar.ColumnarJob;
 import dev.kappa.jobs.columnar.TableScan;
@@ -75,10 +72,8 @@ class ReplayJobITCase {
     private static String dlqTopic;
     private static String liveDedupJob;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream originalOut;
-    private PrintStream originalErr;
+    @RegisterExtension
+    final ConsoleCapture console = new ConsoleCapture();
 
     @BeforeAll
     static void liveTableFromTheLog() throws Exception {
@@ -128,20 +123,6 @@ class ReplayJobITCase {
         v1Rows = rows(1);
     }
 
-    @BeforeEach
-    void capture() {
-        originalOut = System.out;
-        originalErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(originalOut);
-        System.setErr(originalErr);
-    }
-
     @Test
     void replayRebuildsTheLiveRowsAuditsCleanAndPublishesAtomically() throws Exception {
         assertThat(duplicatesBeyondRetention).as("duplicates further apart than the retention").isGreaterThan(500);
@@ -153,12 +134,12 @@ class ReplayJobITCase {
 
         CurrentReader reader = new CurrentReader();
         reader.start();
-        assertThat(cli("replay", "--publish")).as(output()).isZero();
+        assertThat(cli("replay", "--publish")).as(console.both()).isZero();
         reader.awaitReadOf(v2);
         for (int flip = 0; flip < 3; flip++) {
-            assertThat(cli("table", "publish", "v1")).as(output()).isZero();
+            assertThat(cli("table", "publish", "v1")).as(console.both()).isZero();
             reader.awaitReadOf(1);
-            assertThat(cli("table", "publish", "v" + v2)).as(output()).isZero();
+            assertThat(cli("table", "publish", "v" + v2)).as(console.both()).isZero();
             reader.awaitReadOf(v2);
         }
         reader.stop();
@@ -170,7 +151,7 @@ class ReplayJobITCase {
         assertThat(built.rows()).isEqualTo(uniqueSent);
         assertThat(built.audit()).isEqualTo("passed");
         assertThat(versions.require(1).state()).isEqualTo(VersionState.RETIRED);
-        assertThat(output()).contains("replay    ", "% (", "offsets)");
+        assertThat(console.both()).contains("replay    ", "% (", "offsets)");
         assertThat(reader.reads).as("every read found a whole version").allMatch(read -> read.rows == uniqueSent);
         assertThat(reader.reads).extracting(read -> read.version).contains(1, v2);
         assertThat(reader.failures).isEmpty();
@@ -181,14 +162,14 @@ class ReplayJobITCase {
         assertThat(v1Rows).containsKeys(tooLateParkedBy(liveDedupJob).keySet().toArray(String[]::new))
                 .containsKeys(tooLateParkedBy(built.job()).keySet().toArray(String[]::new));
 
-        assertThat(cli("audit", "--version", "v1")).as(output()).isZero();
-        assertThat(output()).contains("\"ok\" : true", "\"range_from\" : \"footers\"");
-        assertThat(cli("audit")).as(output()).isZero();
-        assertThat(output()).contains("\"range_from\" : \"versions\"");
+        assertThat(cli("audit", "--version", "v1")).as(console.both()).isZero();
+        assertThat(console.both()).contains("\"ok\" : true", "\"range_from\" : \"footers\"");
+        assertThat(cli("audit")).as(console.both()).isZero();
+        assertThat(console.both()).contains("\"range_from\" : \"versions\"");
 
         assertThat(cli("table", "drop", "v" + v2)).isEqualTo(Kappa.BAD_CONFIG);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("kappa table drop: refusing to drop events v" + v2);
-        assertThat(cli("table", "rollback")).as(output()).isZero();
+        assertThat(console.stderr()).contains("kappa table drop: refusing to drop events v" + v2);
+        assertThat(cli("table", "rollback")).as(console.both()).isZero();
         assertThat(versions.current()).isEqualTo(OptionalInt.of(1));
         assertThat(cli("table", "publish", "v" + v2)).isZero();
     }
@@ -196,7 +177,7 @@ class ReplayJobITCase {
     @Test
     void auditNamesTheIdsOfARemovedAndOfADuplicatedFile() throws Exception {
         int version = versions.nextVersion();
-        assertThat(cli("replay")).as(output()).isZero();
+        assertThat(cli("replay")).as(console.both()).isZero();
         assertThat(versions.require(version).state()).isEqualTo(VersionState.READY);
         Path file = someFile(version);
         List<String> idsInFile = new ArrayList<>();
@@ -210,30 +191,30 @@ class ReplayJobITCase {
 
         Path copy = file.resolveSibling("copy-" + file.getFileName());
         Files.copy(file, copy);
-        err.reset();
+        console.clearStderr();
         assertThat(cli("audit", "--version", "v" + version)).isEqualTo(Kappa.FAILED);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains(idsInFile.size() + " duplicated", someId)
+        assertThat(console.stderr()).contains(idsInFile.size() + " duplicated", someId)
                 .doesNotContain("missing", "not in the log");
         Files.delete(copy);
 
         Path aside = shared.resolve("aside.parquet");
         Files.move(file, aside);
-        err.reset();
+        console.clearStderr();
         assertThat(cli("audit", "--version", "v" + version)).isEqualTo(Kappa.FAILED);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains(idsInFile.size() + " missing", someId)
+        assertThat(console.stderr()).contains(idsInFile.size() + " missing", someId)
                 .doesNotContain("duplicated");
         assertThat(cli("table", "publish", "v" + version)).isEqualTo(Kappa.BAD_CONFIG);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("its audit failed");
+        assertThat(console.stderr()).contains("its audit failed");
 
         Files.move(aside, file);
-        assertThat(cli("audit", "--version", "v" + version)).as(output()).isZero();
+        assertThat(cli("audit", "--version", "v" + version)).as(console.both()).isZero();
 
         // rows of the live version point into events.unique: positions the replay's log does not back
         Path foreign = file.resolveSibling("foreign.parquet");
         Files.copy(someFile(1), foreign);
-        err.reset();
+        console.clearStderr();
         assertThat(cli("audit", "--version", "v" + version)).isEqualTo(Kappa.FAILED);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("not in the log", "(the log has ");
+        assertThat(console.stderr()).contains("not in the log", "(the log has ");
         Files.delete(foreign);
     }
 
@@ -263,8 +244,8 @@ class ReplayJobITCase {
         assertThat(versions.require(version).state()).isEqualTo(VersionState.BUILDING);
         assertThat(versions.current()).isNotEqualTo(OptionalInt.of(version));
 
-        assertThat(cli("replay", "--resume")).as(output()).isZero();
-        assertThat(output()).contains("resuming events v" + version + " from ");
+        assertThat(cli("replay", "--resume")).as(console.both()).isZero();
+        assertThat(console.both()).contains("resuming events v" + version + " from ");
         TableVersion resumed = versions.require(version);
         assertThat(resumed.state()).isEqualTo(VersionState.READY);
         assertThat(resumed.jobIds()).hasSize(2);
@@ -276,7 +257,7 @@ class ReplayJobITCase {
     void replayStoppedWithASavepointResumesFromItWithAnotherParallelism() throws Exception {
         KappaConfig config = config("job.parallelism=2", "checkpoint.interval=200ms");
         ReplayJob.Started started = ReplayJob.start(config, new ReplayJob.Request(null, false, false),
-                new PrintStream(out, true, StandardCharsets.UTF_8));
+                System.out);
         int version = started.version().version();
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (checkpointOf(version).isEmpty()) {
@@ -289,8 +270,8 @@ class ReplayJobITCase {
         assertThat(versions.require(version).state()).isEqualTo(VersionState.BUILDING);
 
         assertThat(cli("replay", "--resume", "--set", "flink.execution.state-recovery.path=" + savepoint,
-                "--set", "job.parallelism=1")).as(output()).isZero();
-        assertThat(output()).contains("resuming events v" + version + " from " + savepoint);
+                "--set", "job.parallelism=1")).as(console.both()).isZero();
+        assertThat(console.both()).contains("resuming events v" + version + " from " + savepoint);
         assertThat(versions.require(version).audit()).isEqualTo("passed");
         assertThat(rows(version)).isEqualTo(v1Rows);
     }
@@ -324,9 +305,6 @@ class ReplayJobITCase {
         return parked;
     }
 
-    private String output() {
-        return out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
-    }
 
     private static KappaConfig config(String... extra) {
         List<String> all = new ArrayList<>(settings);
