@@ -75,6 +75,26 @@ public final class KafkaAdmin implements AutoCloseable {
                 throw failure("cannot create topic " + entry.getKey(), e);
             }
         }
+        awaitVisible(wanted.stream().map(NewTopic::name).toList());
+    }
+
+    /**
+     * The controller acknowledges a new topic before the broker answering metadata requests has
+     * applied it; a job started right after {@code kappa topics create} would then be refused.
+     */
+    private void awaitVisible(List<String> topics) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (!await(admin.listTopics().names(), "cannot list topics").containsAll(topics)) {
+            if (System.nanoTime() > deadline) {
+                throw new ConfigException("topic(s) " + topics + " created on " + kafka.bootstrapServers()
+                        + " but not visible after " + TIMEOUT_SECONDS + " s");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                throw failure("waiting for topics " + topics, e);
+            }
+        }
     }
 
     public void requireTopics(Collection<String> topics) {
