@@ -4,6 +4,7 @@ import java.util.Locale;
 
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -30,6 +31,14 @@ public final class FlinkEnvironments {
             env.setParallelism(parallelism);
         }
         return env;
+    }
+
+    /**
+     * True under {@code flink run -d}: the client submits the job and returns, so nothing after the
+     * submission may wait for the job's end or read its accumulators.
+     */
+    public static boolean detached(StreamExecutionEnvironment env) {
+        return !env.getConfiguration().get(DeploymentOptions.ATTACHED);
     }
 
     /** {@code job.name} if set, else the job's own default (kappa-<command>). */

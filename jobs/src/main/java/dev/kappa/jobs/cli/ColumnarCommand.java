@@ -34,6 +34,6 @@ final class ColumnarCommand implements Runnable {
         } catch (Exception e) {
             throw new IllegalStateException("columnar job failed", e);
         }
-        System.out.println("columnar finished: " + ColumnarSummary.of(result, ColumnarSettings.from(loaded)));
+        JobReport.print("columnar", result, finished -> ColumnarSummary.of(finished, ColumnarSettings.from(loaded)));
     }
 }

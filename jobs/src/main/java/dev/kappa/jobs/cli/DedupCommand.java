@@ -30,6 +30,6 @@ final class DedupCommand implements Runnable {
         } catch (Exception e) {
             throw new IllegalStateException("dedup job failed", e);
         }
-        System.out.println("dedup finished: " + DedupSummary.of(result));
+        JobReport.print("dedup", result, DedupSummary::of);
     }
 }

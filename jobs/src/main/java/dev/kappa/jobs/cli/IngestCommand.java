@@ -40,6 +40,6 @@ final class IngestCommand implements Runnable {
         } catch (Exception e) {
             throw new IllegalStateException("ingest job failed", e);
         }
-        System.out.println("ingest finished: " + IngestSummary.of(result));
+        JobReport.print("ingest", result, IngestSummary::of);
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.core.execution.DetachedJobExecutionResult;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.core.execution.JobClient;
@@ -86,7 +87,7 @@ public final class ColumnarJob {
     /**
      * Checks the configuration and the broker, records the version it writes (publishing it if the
      * table has no published version yet: the first live version is what readers read), then runs the
-     * job and waits for it to end.
+     * job and waits for it to end (unless submitted detached).
      */
     public static JobExecutionResult run(KappaConfig config, boolean bounded) throws Exception {
         String jobName = jobName(config);
@@ -102,6 +103,9 @@ public final class ColumnarJob {
         define(kafkaSource(env, config, jobName, bounded), settings);
         JobClient client = env.executeAsync(jobName);
         versions.update(settings.version(), v -> v.withJobId(client.getJobID().toString()));
+        if (FlinkEnvironments.detached(env)) {
+            return new DetachedJobExecutionResult(client.getJobID());
+        }
         JobExecutionResult result = client.getJobExecutionResult().get();
         if (bounded) {
             recordBoundedRun(versions, settings.version());

@@ -19,6 +19,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 
 import dev.kappa.common.event.LoggedEvent;
+import dev.kappa.common.metrics.CheckpointAge;
 import dev.kappa.common.metrics.Tally;
 
 /**
@@ -42,6 +43,7 @@ public final class PartitionTracker extends AbstractStreamOperator<TableRow>
     private transient ListState<Tuple2<String, Long>> openRowsState;
     private transient Tally rows;
     private transient Tally lateRows;
+    private transient CheckpointAge checkpointAge;
     private long watermark = Long.MIN_VALUE;
 
     PartitionTracker(long commitDelayMillis) {
@@ -53,6 +55,13 @@ public final class PartitionTracker extends AbstractStreamOperator<TableRow>
         super.open();
         rows = Tally.register(getRuntimeContext(), ROWS);
         lateRows = Tally.register(getRuntimeContext(), LATE_ROWS);
+        checkpointAge = CheckpointAge.register(getRuntimeContext());
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) throws Exception {
+        super.notifyCheckpointComplete(checkpointId);
+        checkpointAge.completed();
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -23,6 +24,7 @@ import dev.kappa.common.event.DeadLetter;
 import dev.kappa.common.event.LoggedEvent;
 import dev.kappa.common.event.RejectReason;
 import dev.kappa.common.metrics.KappaMetrics;
+import dev.kappa.common.metrics.CheckpointAge;
 import dev.kappa.common.metrics.Tally;
 
 /**
@@ -34,7 +36,7 @@ import dev.kappa.common.metrics.Tally;
  * once: unique, duplicate, too late or invalid.
  */
 public final class EventIdDeduplicator extends KeyedProcessFunction<Tuple2<Long, Long>, LoggedEvent, LoggedEvent>
-        implements CheckpointedFunction {
+        implements CheckpointedFunction, CheckpointListener {
 
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dedup-dead-letters") { };
 
@@ -54,6 +56,7 @@ public final class EventIdDeduplicator extends KeyedProcessFunction<Tuple2<Long,
     private transient Tally duplicates;
     private transient Tally tooLate;
     private transient Tally invalid;
+    private transient CheckpointAge checkpointAge;
 
     public EventIdDeduplicator(DedupSettings settings) {
         this.settings = settings;
@@ -84,6 +87,12 @@ public final class EventIdDeduplicator extends KeyedProcessFunction<Tuple2<Long,
         tooLate = Tally.register(getRuntimeContext(), TOO_LATE);
         invalid = Tally.register(getRuntimeContext(), INVALID);
         KappaMetrics.group(getRuntimeContext()).gauge(IDS_REMEMBERED, this::idsRemembered);
+        checkpointAge = CheckpointAge.register(getRuntimeContext());
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+        checkpointAge.completed();
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.util.HexFormat;
 import java.util.Map;
 
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -20,13 +21,14 @@ import dev.kappa.common.event.EventCodec;
 import dev.kappa.common.event.RawRecord;
 import dev.kappa.common.event.RejectReason;
 import dev.kappa.common.event.RejectedEventException;
+import dev.kappa.common.metrics.CheckpointAge;
 import dev.kappa.common.metrics.Tally;
 
 /**
  * Turns each raw record into exactly one output: a canonical event on the main output, or a dead
  * letter on {@link #DEAD_LETTERS}. Nothing is dropped, so raw = valid + dead letters always holds.
  */
-public final class EventNormalizer extends ProcessFunction<RawRecord, CanonicalEvent> {
+public final class EventNormalizer extends ProcessFunction<RawRecord, CanonicalEvent> implements CheckpointListener {
 
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") { };
 
@@ -48,6 +50,7 @@ public final class EventNormalizer extends ProcessFunction<RawRecord, CanonicalE
     private transient Tally dead;
     private transient Tally derivedIds;
     private transient Map<RejectReason, Tally> deadByReason;
+    private transient CheckpointAge checkpointAge;
 
     public EventNormalizer(IngestSettings settings) {
         this.settings = settings;
@@ -65,6 +68,12 @@ public final class EventNormalizer extends ProcessFunction<RawRecord, CanonicalE
         for (RejectReason reason : RejectReason.values()) {
             deadByReason.put(reason, Tally.register(getRuntimeContext(), DEAD_PREFIX + reason.code()));
         }
+        checkpointAge = CheckpointAge.register(getRuntimeContext());
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+        checkpointAge.completed();
     }
 
     @Override
