@@ -38,8 +38,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
             Files.createDirectories(dataDir);
             int port = freePort();
             int controllerPort = freePort();
-            Path properties = dataDir.resolve("server.properties");
-            Files.writeString(properties, serverProperties(dataDir, port, controllerPort));
+            Path properties = writeServerProperties(dataDir, port, controllerPort);
             Path log4j = dataDir.resolve("log4j2.properties");
             Files.writeString(log4j, logConfig(dataDir.resolve("broker.log")));
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -111,8 +110,10 @@ public final class LocalKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static String serverProperties(Path dataDir, int port, int controllerPort) {
-        return String.join("\n",
+    /** The single-node KRaft configuration every local broker uses, tests and deploy/local alike. */
+    static Path writeServerProperties(Path dataDir, int port, int controllerPort) throws IOException {
+        Path properties = dataDir.resolve("server.properties");
+        Files.writeString(properties, String.join("\n",
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
@@ -133,7 +134,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 "share.coordinator.state.topic.replication.factor=1",
                 "share.coordinator.state.topic.min.isr=1",
                 "group.initial.rebalance.delay.ms=0",
-                "") + "\n";
+                "") + "\n");
+        return properties;
     }
 
     private static String logConfig(Path logFile) {

@@ -1,0 +1,30 @@
+# Shared by deploy/kappa and deploy/local/cluster: where things are, the JVM flags every process needs,
+# and building the jars on first use or whenever a source or pom is newer than them.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+JAR="$ROOT/jobs/target/kappa-jobs.jar"
+PROVIDED_CLASSPATH="$ROOT/jobs/target/provided-classpath.txt"
+CLUSTER_CLASSPATH="$ROOT/deploy/target/classpath.txt"
+
+# Flink and Kafka reflect into java.base on Java 17.
+JAVA_OPENS=(--add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/java.util=ALL-UNNAMED
+  --add-opens java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens java.base/java.nio=ALL-UNNAMED
+  --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.base/java.lang.reflect=ALL-UNNAMED
+  --add-opens java.base/java.io=ALL-UNNAMED --add-opens java.base/java.net=ALL-UNNAMED
+  --add-opens java.base/java.time=ALL-UNNAMED --add-opens java.base/java.text=ALL-UNNAMED)
+
+stale() {
+  [[ ! -f "$JAR" || ! -f "$PROVIDED_CLASSPATH" || ! -f "$CLUSTER_CLASSPATH" ]] && return 0
+  [[ -n "$(find "$ROOT/pom.xml" "$ROOT/common" "$ROOT/jobs" "$ROOT/deploy/pom.xml" \
+      \( -name pom.xml -o -path '*/src/main/*' \) -newer "$JAR" -print -quit 2>/dev/null)" ]]
+}
+
+ensure_built() {
+  if stale; then
+    echo "kappa: building the job jar (first run downloads dependencies; takes a few minutes)..." >&2
+    if ! mvn -q -B -f "$ROOT/pom.xml" install -DskipTests >"$ROOT/.kappa-build.log" 2>&1; then
+      echo "kappa: build failed; see $ROOT/.kappa-build.log" >&2
+      exit 1
+    fi
+  fi
+}
