@@ -158,13 +158,42 @@ public final class KafkaAdmin implements AutoCloseable {
 
     /** The offsets a consumer group has committed on {@code topic}; partitions without a commit are absent. */
     public Map<Integer, Long> committedOffsets(String group, String topic) {
+        Map<Integer, Long> offsets = new TreeMap<>();
+        groupOffsets(group).forEach((partition, offset) -> {
+            if (partition.topic().equals(topic)) {
+                offsets.put(partition.partition(), offset);
+            }
+        });
+        return offsets;
+    }
+
+    /**
+     * For each topic a consumer group has committed offsets on: how many records a read_committed
+     * consumer could still read past them. Flink's Kafka source commits at each checkpoint, so this
+     * is the backlog of the job that uses the group, as of its last checkpoint.
+     */
+    public Map<String, Long> lag(String group) {
+        Map<String, Long> lag = new TreeMap<>();
+        Map<TopicPartition, Long> committed = groupOffsets(group);
+        for (String topic : committed.keySet().stream().map(TopicPartition::topic).distinct().toList()) {
+            Map<Integer, Long> ends = offsets(topic, OffsetSpec.latest());
+            committed.forEach((partition, offset) -> {
+                if (partition.topic().equals(topic)) {
+                    lag.merge(topic, Math.max(0, ends.getOrDefault(partition.partition(), offset) - offset), Long::sum);
+                }
+            });
+        }
+        return lag;
+    }
+
+    private Map<TopicPartition, Long> groupOffsets(String group) {
         Map<TopicPartition, OffsetAndMetadata> committed = await(
                 admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata(),
                 "cannot read the offsets of consumer group " + group);
-        Map<Integer, Long> offsets = new TreeMap<>();
+        Map<TopicPartition, Long> offsets = new HashMap<>();
         committed.forEach((partition, offset) -> {
-            if (partition.topic().equals(topic) && offset != null) {
-                offsets.put(partition.partition(), offset.offset());
+            if (offset != null) {
+                offsets.put(partition, offset.offset());
             }
         });
         return offsets;

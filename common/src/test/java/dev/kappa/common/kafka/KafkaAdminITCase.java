@@ -10,6 +10,8 @@ import java.util.Map;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.Test;
@@ -46,6 +48,23 @@ class KafkaAdminITCase {
     void acceptableTimeoutPasses() {
         try (KafkaAdmin admin = new KafkaAdmin(withTimeout(Duration.ofMinutes(10)))) {
             assertThatCode(() -> admin.verifyTransactionTimeout(Duration.ofSeconds(10))).doesNotThrowAnyException();
+        }
+    }
+
+    @Test
+    void lagCountsWhatTheGroupHasNotCommittedPerTopic() {
+        String topic = TestKafka.newTopic("lagged", 2);
+        TestKafka.produceValues(topic, 2, java.util.Collections.nCopies(10, new byte[] {1}));
+        try (KafkaAdmin admin = new KafkaAdmin(TestKafka.settings());
+                Admin raw = Admin.create(TestKafka.settings().toProperties())) {
+            assertThat(admin.lag("lag-group")).isEmpty();
+            raw.alterConsumerGroupOffsets("lag-group", Map.of(
+                    new TopicPartition(topic, 0), new OffsetAndMetadata(1),
+                    new TopicPartition(topic, 1), new OffsetAndMetadata(5))).all().get();
+            assertThat(admin.lag("lag-group")).containsExactly(Map.entry(topic, 4L)); // 5 records per partition: 4 + 0
+            assertThat(admin.committedOffsets("lag-group", topic)).containsExactly(Map.entry(0, 1L), Map.entry(1, 5L));
+        } catch (Exception e) {
+            throw new AssertionError(e);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.kappa.jobs.cli;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.OptionalInt;
@@ -33,17 +34,21 @@ final class TableCommand implements Runnable {
     static final class ListVersions extends TableAction {
         @Override
         void act(TableVersions versions) throws IOException {
-            OptionalInt current = versions.current();
-            if (versions.list().isEmpty()) {
-                System.out.println("table " + versions.table() + " has no versions yet");
-            }
-            for (TableVersion v : versions.list()) {
-                boolean published = current.isPresent() && current.getAsInt() == v.version();
-                System.out.printf("%s %-4s %-9s %-8s %-28s rows=%s audit=%s created=%s source=%s%n",
-                        published ? "*" : " ", v.name(), v.state().label(), v.builtBy(), v.job(),
-                        v.rows() == null ? "-" : v.rows(), v.audit() == null ? "-" : v.audit(), v.created(),
-                        v.range() != null ? v.range() : v.sourceTopic());
-            }
+            printVersions(versions, System.out);
+        }
+    }
+
+    static void printVersions(TableVersions versions, PrintStream out) throws IOException {
+        OptionalInt current = versions.current();
+        if (versions.list().isEmpty()) {
+            out.println("table " + versions.table() + " has no versions yet");
+        }
+        for (TableVersion v : versions.list()) {
+            boolean published = current.isPresent() && current.getAsInt() == v.version();
+            out.printf("%s %-4s %-9s %-8s %-28s rows=%s audit=%s created=%s source=%s%n",
+                    published ? "*" : " ", v.name(), v.state().label(), v.builtBy(), v.job(),
+                    v.rows() == null ? "-" : v.rows(), v.audit() == null ? "-" : v.audit(), v.created(),
+                    v.range() != null ? v.range() : v.sourceTopic());
         }
     }
 
