@@ -1,0 +1,344 @@
+package dev.kappa.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.kappa.common.kafka.KafkaSettings;
+import dev.kappa.common.kafka.KafkaTopicReader;
+import dev.kappa.jobs.columnar.TableScan;
+import dev.kappa.jobs.ops.FlinkRest;
+
+/**
+ * The whole pipeline on a real cluster, driven only through the commands a user runs:
+ * deploy/local/cluster starts Kafka, a JobManager and a TaskManager JVM; ingest, dedup and columnar
+ * are submitted from the shaded jar; Kafka's own console producer streams events with duplicates
+ * and malformed lines. Meanwhile the TaskManager is killed -9 twice at random moments and replaced,
+ * and the columnar job is stopped with a savepoint and resumed. The Parquet table must then hold
+ * every valid id exactly once and the DLQ every bad line exactly once.
+ */
+class PipelineE2ECase {
+
+    private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
+    private static final Path WORK = ROOT.resolve("deploy/target/e2e");
+    private static final String[] JOBS = {"ingest", "dedup", "columnar"};
+    private static final int BATCHES = 5;
+    private static final int EVENTS_PER_BATCH = 6_000;
+    private static final Duration DEADLINE = Duration.ofMinutes(4);
+
+    private static final Map<String, String> env = new HashMap<>();
+    private static String bootstrap;
+    private static FlinkRest rest;
+    private static String restUrl;
+    private static int prometheusBase;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        deleteRecursively(WORK);
+        Files.createDirectories(WORK);
+        int kafkaPort = freePort();
+        int restPort = freePort();
+        prometheusBase = freePort();
+        bootstrap = "127.0.0.1:" + kafkaPort;
+        restUrl = "http://127.0.0.1:" + restPort;
+        rest = new FlinkRest(restUrl);
+        env.put("KAPPA_LOCAL_HOME", WORK.resolve("cluster").toString());
+        env.put("KAPPA_KAFKA_PORT", Integer.toString(kafkaPort));
+        env.put("KAPPA_KAFKA_CONTROLLER_PORT", Integer.toString(freePort()));
+        env.put("KAPPA_FLINK_REST_PORT", Integer.toString(restPort));
+        env.put("KAPPA_FLINK_RPC_PORT", Integer.toString(freePort()));
+        env.put("KAPPA_PROMETHEUS_PORTS", prometheusBase + "-" + (prometheusBase + 9));
+        env.put("KAPPA_CONF", writeJobConfig().toString());
+        env.put("KAPPA_LOG_DIR", WORK.resolve("cli-logs").toString());
+        run("deploy/local/cluster", "start");
+        run("deploy/kappa", "topics", "create", "--conf", env.get("KAPPA_CONF"),
+                "--set", "kafka.bootstrap-servers=" + bootstrap);
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (!env.isEmpty()) {
+            run("deploy/local/cluster", "stop");
+            System.out.println("e2e: cluster logs stay in " + WORK.resolve("cluster/logs"));
+        }
+    }
+
+    /** conf/local.yaml as a user has it, with its directories moved under target/ and 2 s checkpoints. */
+    private static Path writeJobConfig() throws IOException {
+        String yaml = Files.readString(ROOT.resolve("conf/local.yaml"));
+        String changed = yaml.replace("file:///tmp/kappa/", WORK.toUri() + "data/")
+                .replace("interval: 5s", "interval: 2s")
+                // The DLQ must hold each bad line exactly once, even across the kills.
+                .replace("delivery: at-least-once", "delivery: exactly-once");
+        assertThat(changed).doesNotContain("/tmp/kappa/", "interval: 5s", "delivery: at-least-once");
+        Path conf = WORK.resolve("e2e.yaml");
+        Files.writeString(conf, changed);
+        return conf;
+    }
+
+    @Test
+    void killedTaskManagersAndASavepointRestartLoseAndDuplicateNothing() throws Exception {
+        for (String job : JOBS) {
+            run("deploy/local/cluster", "submit", job);
+        }
+        Random random = new Random(20261122);
+        Corpus corpus = new Corpus(random);
+        List<String> recoveries = new ArrayList<>();
+        for (int batch = 1; batch <= BATCHES; batch++) {
+            Path file = WORK.resolve("batch-" + batch + ".ndjson");
+            Files.write(file, corpus.batch(batch));
+            Process producer = consoleProducer(file);
+            if (batch == 2 || batch == 3) {
+                Thread.sleep(random.nextInt(1_500));
+                recoveries.add(killAndReplaceTaskManager(recoveries.size() + 1));
+            }
+            assertThat(producer.waitFor(2, TimeUnit.MINUTES)).as("console producer finished").isTrue();
+            assertThat(producer.exitValue()).as("console producer exit code").isZero();
+            if (batch == 4) {
+                run("deploy/local/cluster", "savepoint", "columnar");
+                run("deploy/local/cluster", "submit", "columnar", "--savepoint", "latest");
+            }
+        }
+        String table = WORK.resolve("data/warehouse/events/v1").toString();
+        awaitRows(table, corpus.validIds.size());
+        awaitCheckpoints(2); // anything a recovery wrote twice would be committed by now
+
+        Map<String, Integer> rowsById = new HashMap<>();
+        TableScan.forEachRow(table, row -> rowsById.merge(row.eventId(), 1, Integer::sum));
+        assertThat(rowsById.keySet()).containsExactlyInAnyOrderElementsOf(corpus.validIds);
+        assertThat(rowsById.values()).allMatch(n -> n == 1, "every id in exactly one row");
+
+        List<String> deadLetters = new ArrayList<>();
+        KafkaTopicReader.readAll(KafkaSettings.of(bootstrap), "events.dlq", Duration.ofSeconds(30),
+                r -> deadLetters.add(new String(r.value(), StandardCharsets.UTF_8)));
+        assertThat(deadLetters).containsExactlyInAnyOrderElementsOf(corpus.badLines);
+
+        Map<String, Double> metrics = scrapeKappaMetrics();
+        System.out.println("e2e: metrics scraped " + metrics);
+        // Counters restart with each task attempt; ingest's last restart came before batch 4 was sent.
+        assertThat(metrics.get("kappa_ingest_valid")).isGreaterThanOrEqualTo(corpus.sentValid(4, 5));
+        assertThat(metrics.get("kappa_ingest_dlq")).isGreaterThanOrEqualTo(corpus.sentBad(4, 5));
+        assertThat(metrics.get("kappa_dedup_duplicates")).isGreaterThanOrEqualTo(corpus.sentDuplicates(4, 5));
+        assertThat(metrics.get("kappa_columnar_rows")).isPositive();
+        assertThat(metrics).containsKey("kappa_checkpoint_age_ms");
+
+        run("deploy/local/cluster", "status");
+        Files.writeString(WORK.resolve("table.txt"), table + " " + corpus.validIds.size() + "\n");
+        System.out.println("e2e: " + corpus.validIds.size() + " unique valid ids in " + rowsById.size()
+                + " rows, " + deadLetters.size() + " dead letters, " + corpus.duplicates + " duplicates sent; "
+                + String.join("; ", recoveries));
+    }
+
+    /** Kills the TaskManager with -9, starts a new one, and times until every job has checkpointed again. */
+    private static String killAndReplaceTaskManager(int kill) throws Exception {
+        Instant killed = Instant.now();
+        run("deploy/local/cluster", "kill", "taskmanager-1");
+        run("deploy/local/cluster", "start");
+        Instant deadline = killed.plus(DEADLINE);
+        while (Instant.now().isBefore(deadline)) {
+            List<FlinkRest.Job> running = rest.jobs().stream().filter(j -> j.state().equals("RUNNING")).toList();
+            boolean recovered = running.size() == JOBS.length && running.stream().allMatch(
+                    j -> j.lastCheckpoint().map(c -> c.completed().isAfter(killed)).orElse(false));
+            if (recovered) {
+                Duration took = Duration.between(killed, Instant.now());
+                String line = String.format("recovery after kill %d: %.1f s", kill, took.toMillis() / 1000.0);
+                System.out.println("e2e: " + line);
+                assertThat(running).allMatch(j -> j.restarts() >= 1, "each job restarted");
+                return line;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("jobs did not checkpoint within " + DEADLINE + " of kill " + kill);
+    }
+
+    private static void awaitRows(String table, long expected) throws Exception {
+        Instant deadline = Instant.now().plus(DEADLINE);
+        long rows = 0;
+        while (Instant.now().isBefore(deadline)) {
+            rows = Files.isDirectory(Path.of(table)) ? TableScan.rowCount(table) : 0;
+            if (rows >= expected) {
+                return;
+            }
+            Thread.sleep(1_000);
+        }
+        throw new AssertionError("table has " + rows + " rows after " + DEADLINE + ", expected " + expected);
+    }
+
+    private static void awaitCheckpoints(int count) throws Exception {
+        FlinkRest.Job columnar = rest.jobs().stream()
+                .filter(j -> j.name().equals("kappa-columnar") && j.state().equals("RUNNING")).findFirst().orElseThrow();
+        long after = columnar.lastCheckpoint().map(FlinkRest.Checkpoint::id).orElse(0L) + count;
+        Instant deadline = Instant.now().plus(DEADLINE);
+        while (Instant.now().isBefore(deadline)) {
+            FlinkRest.Job now = rest.jobs().stream().filter(j -> j.id().equals(columnar.id())).findFirst().orElseThrow();
+            if (now.lastCheckpoint().map(c -> c.id() >= after).orElse(false)) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("columnar did not complete " + count + " more checkpoints");
+    }
+
+    /** Sum over subtasks of each kappa_* metric on every Prometheus endpoint of the cluster. */
+    private static Map<String, Double> scrapeKappaMetrics() throws Exception {
+        Pattern line = Pattern.compile("^flink_taskmanager_job_task_operator_(kappa_\\w+)\\{[^}]*\\} (\\S+)$");
+        Map<String, Double> sums = new TreeMap<>();
+        HttpClient http = HttpClient.newHttpClient();
+        for (int port = prometheusBase; port <= prometheusBase + 9; port++) {
+            HttpResponse<String> response;
+            try {
+                response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            } catch (IOException nothingListening) {
+                continue;
+            }
+            for (String metric : response.body().split("\n")) {
+                Matcher m = line.matcher(metric);
+                if (m.matches()) {
+                    sums.merge(m.group(1), Double.parseDouble(m.group(2)), Double::sum);
+                }
+            }
+        }
+        return sums;
+    }
+
+    private static Process consoleProducer(Path input) throws IOException {
+        String classpath = ROOT.resolve("jobs/target/kappa-jobs.jar") + ":"
+                + Files.readString(ROOT.resolve("jobs/target/provided-classpath.txt")).strip();
+        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-cp", classpath, "org.apache.kafka.tools.ConsoleProducer",
+                "--bootstrap-server", bootstrap, "--topic", "events.raw")
+                .redirectInput(input.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(WORK.resolve("producer.out").toFile())
+                .start();
+    }
+
+    /** Runs one of the repository's commands as a user would, echoing its output into the test log. */
+    private static String run(String... command) throws Exception {
+        List<String> args = new ArrayList<>(List.of(command));
+        args.set(0, ROOT.resolve(command[0]).toString());
+        ProcessBuilder builder = new ProcessBuilder(args).directory(ROOT.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        System.out.print(output.lines().map(l -> "e2e| " + l + "\n").reduce("", String::concat));
+        assertThat(process.exitValue()).as(String.join(" ", command) + " exit code; output:\n" + output).isZero();
+        return output;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (var paths = Files.walk(dir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /**
+     * What the producers send: each batch's new events, resends of earlier events (retries of an
+     * at-least-once producer: byte-identical) and malformed lines, each bad line unique.
+     */
+    private static final class Corpus {
+        private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+        private final Random random;
+        private final List<String> sentGood = new ArrayList<>();
+        final Set<String> validIds = new HashSet<>();
+        final List<String> badLines = new ArrayList<>();
+        private final Map<Integer, int[]> perBatch = new HashMap<>(); // valid, bad, duplicates
+        int duplicates;
+
+        Corpus(Random random) {
+            this.random = random;
+        }
+
+        List<String> batch(int batch) {
+            List<String> lines = new ArrayList<>();
+            int bad = 0;
+            int resent = 0;
+            for (int i = (batch - 1) * EVENTS_PER_BATCH; i < batch * EVENTS_PER_BATCH; i++) {
+                String id = String.format("e2e-%06d", i);
+                String event = "{\"event_id\":\"" + id + "\",\"event_type\":\"purchase\",\"event_time\":\""
+                        + START.plusMillis(i * 250L) + "\",\"payload\":{\"user_id\":\"u" + i % 97
+                        + "\",\"amount\":" + i / 10.0 + "}}";
+                lines.add(event);
+                sentGood.add(event);
+                validIds.add(id);
+                if (random.nextInt(10) == 0) {
+                    lines.add(sentGood.get(random.nextInt(sentGood.size())));
+                    resent++;
+                }
+                if (i % 100 == 7) {
+                    String line = malformed(i);
+                    lines.add(line);
+                    badLines.add(line);
+                    bad++;
+                }
+            }
+            duplicates += resent;
+            perBatch.put(batch, new int[] {EVENTS_PER_BATCH + resent, bad, resent});
+            return lines;
+        }
+
+        private static String malformed(int i) {
+            return switch (i / 100 % 4) {
+                case 0 -> "not json " + i;
+                case 1 -> "{\"event_id\":\"bad-" + i + "\",\"event_type\":\"purchase\"}";
+                case 2 -> "{\"event_id\":\"bad-" + i + "\",\"event_type\":\"purchase\",\"event_time\":\"soon\"}";
+                default -> "[" + i + "]";
+            };
+        }
+
+        double sentValid(int from, int to) {
+            return sum(from, to, 0);
+        }
+
+        double sentBad(int from, int to) {
+            return sum(from, to, 1);
+        }
+
+        double sentDuplicates(int from, int to) {
+            return sum(from, to, 2);
+        }
+
+        private double sum(int from, int to, int column) {
+            double total = 0;
+            for (int batch = from; batch <= to; batch++) {
+                total += perBatch.get(batch)[column];
+            }
+            return total;
+        }
+    }
+}
