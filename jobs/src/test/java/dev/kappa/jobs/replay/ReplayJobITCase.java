@@ -156,9 +156,10 @@ class ReplayJobITCase {
         assertThat(reader.reads).extracting(read -> read.version).contains(1, v2);
         assertThat(reader.failures).isEmpty();
         // Duplicates too late to be checked are parked, by each run where its own watermark says so (the
-        // runs' watermarks advance differently); every one repeats an event both versions hold once.
+        // runs' watermarks advance differently: the replay reads its splits at uneven speeds, so its
+        // watermark may lag enough to still remember every far duplicate, and then it parks none, as
+        // one CI run showed); every parked one repeats an event both versions hold once.
         assertThat(tooLateParkedBy(liveDedupJob)).isNotEmpty();
-        assertThat(tooLateParkedBy(built.job())).isNotEmpty();
         assertThat(v1Rows).containsKeys(tooLateParkedBy(liveDedupJob).keySet().toArray(String[]::new))
                 .containsKeys(tooLateParkedBy(built.job()).keySet().toArray(String[]::new));
 
