@@ -136,8 +136,9 @@ class DeploymentFilesTest {
         List<String> deployed = new ArrayList<>();
         try (Stream<Path> files = Files.list(ROOT.resolve("deploy/k8s"))) {
             for (Path file : files.filter(f -> !f.endsWith("topics.yaml")).sorted().toList()) {
-                JsonNode spec = documents(file).get(0).path("spec");
-                assertThat(documents(file).get(0).path("kind").asText()).isEqualTo("FlinkDeployment");
+                JsonNode deployment = documents(file).get(0);
+                assertThat(deployment.path("kind").asText()).isEqualTo("FlinkDeployment");
+                JsonNode spec = deployment.path("spec");
                 assertThat(spec.path("flinkVersion").asText()).isEqualTo("v2_2");
                 assertFlinkKeys(file.toString(), fieldNames(spec.path("flinkConfiguration")));
                 JsonNode job = spec.path("job");

@@ -3,7 +3,6 @@ package dev.kappa.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,13 +23,16 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
+import org.apache.flink.util.FileUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.kappa.common.kafka.KafkaSettings;
 import dev.kappa.common.kafka.KafkaTopicReader;
+import dev.kappa.common.kafka.LocalKafkaBroker;
 import dev.kappa.jobs.columnar.TableScan;
 import dev.kappa.jobs.ops.FlinkRest;
 
@@ -59,19 +61,19 @@ class PipelineE2ECase {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        deleteRecursively(WORK);
+        FileUtils.deleteDirectory(WORK.toFile());
         Files.createDirectories(WORK);
-        int kafkaPort = freePort();
-        int restPort = freePort();
-        prometheusBase = freePort();
+        int kafkaPort = LocalKafkaBroker.freePort();
+        int restPort = LocalKafkaBroker.freePort();
+        prometheusBase = LocalKafkaBroker.freePort();
         bootstrap = "127.0.0.1:" + kafkaPort;
         restUrl = "http://127.0.0.1:" + restPort;
         rest = new FlinkRest(restUrl);
         env.put("KAPPA_LOCAL_HOME", WORK.resolve("cluster").toString());
         env.put("KAPPA_KAFKA_PORT", Integer.toString(kafkaPort));
-        env.put("KAPPA_KAFKA_CONTROLLER_PORT", Integer.toString(freePort()));
+        env.put("KAPPA_KAFKA_CONTROLLER_PORT", Integer.toString(LocalKafkaBroker.freePort()));
         env.put("KAPPA_FLINK_REST_PORT", Integer.toString(restPort));
-        env.put("KAPPA_FLINK_RPC_PORT", Integer.toString(freePort()));
+        env.put("KAPPA_FLINK_RPC_PORT", Integer.toString(LocalKafkaBroker.freePort()));
         env.put("KAPPA_PROMETHEUS_PORTS", prometheusBase + "-" + (prometheusBase + 9));
         env.put("KAPPA_CONF", writeJobConfig().toString());
         env.put("KAPPA_LOG_DIR", WORK.resolve("cli-logs").toString());
@@ -248,23 +250,9 @@ class PipelineE2ECase {
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
-        System.out.print(output.lines().map(l -> "e2e| " + l + "\n").reduce("", String::concat));
+        System.out.print(output.lines().map(l -> "e2e| " + l + "\n").collect(Collectors.joining()));
         assertThat(process.exitValue()).as(String.join(" ", command) + " exit code; output:\n" + output).isZero();
         return output;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (var paths = Files.walk(dir)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
     }
 
     /**

@@ -174,15 +174,12 @@ public final class KafkaAdmin implements AutoCloseable {
      */
     public Map<String, Long> lag(String group) {
         Map<String, Long> lag = new TreeMap<>();
-        Map<TopicPartition, Long> committed = groupOffsets(group);
-        for (String topic : committed.keySet().stream().map(TopicPartition::topic).distinct().toList()) {
-            Map<Integer, Long> ends = offsets(topic, OffsetSpec.latest());
-            committed.forEach((partition, offset) -> {
-                if (partition.topic().equals(topic)) {
-                    lag.merge(topic, Math.max(0, ends.getOrDefault(partition.partition(), offset) - offset), Long::sum);
-                }
-            });
-        }
+        Map<String, Map<Integer, Long>> ends = new HashMap<>();
+        groupOffsets(group).forEach((partition, offset) -> {
+            long end = ends.computeIfAbsent(partition.topic(), topic -> offsets(topic, OffsetSpec.latest()))
+                    .getOrDefault(partition.partition(), offset);
+            lag.merge(partition.topic(), Math.max(0, end - offset), Long::sum);
+        });
         return lag;
     }
 

@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
 /** One screen for an operator: what runs on the cluster, how far behind it is, what readers see. */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Each job on the Flink cluster with its state, last checkpoint age and restarts; each job's "
-                + "consumer lag per topic (records past the offsets its group committed at its last checkpoint); "
+                + "consumer lag per topic (offsets past the ones its group committed at its last checkpoint; "
+                + "transaction commit markers count too); "
                 + "the table's versions (* = published).",
                 "Exits 1 if the cluster cannot be reached (after printing the rest)."})
 final class StatusCommand implements Runnable {

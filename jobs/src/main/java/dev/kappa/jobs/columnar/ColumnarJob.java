@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Optional;
 
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.core.execution.DetachedJobExecutionResult;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.file.sink.FileSink;
+import org.apache.flink.core.execution.DetachedJobExecutionResult;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.connector.file.sink.compactor.FileCompactStrategy;
 import org.apache.flink.connector.file.sink.compactor.RecordWiseFileCompactor;

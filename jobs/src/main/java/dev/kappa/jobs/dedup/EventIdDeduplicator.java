@@ -23,8 +23,8 @@ import dev.kappa.common.event.CanonicalEvent;
 import dev.kappa.common.event.DeadLetter;
 import dev.kappa.common.event.LoggedEvent;
 import dev.kappa.common.event.RejectReason;
-import dev.kappa.common.metrics.KappaMetrics;
 import dev.kappa.common.metrics.CheckpointAge;
+import dev.kappa.common.metrics.KappaMetrics;
 import dev.kappa.common.metrics.Tally;
 
 /**
