@@ -155,11 +155,11 @@ class ReplayJobITCase {
         assertThat(reader.reads).as("every read found a whole version").allMatch(read -> read.rows == uniqueSent);
         assertThat(reader.reads).extracting(read -> read.version).contains(1, v2);
         assertThat(reader.failures).isEmpty();
-        // Duplicates too late to be checked are parked, by each run where its own watermark says so (the
-        // runs' watermarks advance differently: the replay reads its splits at uneven speeds, so its
-        // watermark may lag enough to still remember every far duplicate, and then it parks none, as
-        // one CI run showed); every parked one repeats an event both versions hold once.
-        assertThat(tooLateParkedBy(liveDedupJob)).isNotEmpty();
+        // Duplicates too late to be checked are parked by each run where its own watermark says so. The
+        // watermark is emitted on a processing-time interval, so how far it has advanced when a far
+        // duplicate arrives depends on the machine's speed: in CI the live run once parked none, the
+        // replay another time. Whatever was parked must repeat an event both versions hold once; that
+        // parking happens at all is tested deterministically in EventIdDeduplicatorTest.
         assertThat(v1Rows).containsKeys(tooLateParkedBy(liveDedupJob).keySet().toArray(String[]::new))
                 .containsKeys(tooLateParkedBy(built.job()).keySet().toArray(String[]::new));
 
