@@ -160,8 +160,8 @@ class ReplayJobITCase {
         // duplicate arrives depends on the machine's speed: in CI the live run once parked none, the
         // replay another time. Whatever was parked must repeat an event both versions hold once; that
         // parking happens at all is tested deterministically in EventIdDeduplicatorTest.
-        assertThat(v1Rows).containsKeys(tooLateParkedBy(liveDedupJob).keySet().toArray(String[]::new))
-                .containsKeys(tooLateParkedBy(built.job()).keySet().toArray(String[]::new));
+        assertThat(tooLateParkedBy(liveDedupJob).keySet()).isSubsetOf(v1Rows.keySet());
+        assertThat(tooLateParkedBy(built.job()).keySet()).isSubsetOf(v1Rows.keySet());
 
         assertThat(cli("audit", "--version", "v1")).as(console.both()).isZero();
         assertThat(console.both()).contains("\"ok\" : true", "\"range_from\" : \"footers\"");
