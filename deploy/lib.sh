@@ -1,10 +1,12 @@
-# Shared by deploy/kappa and deploy/local/cluster: where things are, the JVM flags every process needs,
+# Shared by deploy/kappa, deploy/local/cluster and bench/run: where things are, the JVM flags every process needs,
 # and building the jars on first use or whenever a source or pom is newer than them.
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 JAR="$ROOT/jobs/target/kappa-jobs.jar"
 PROVIDED_CLASSPATH="$ROOT/jobs/target/provided-classpath.txt"
 CLUSTER_CLASSPATH="$ROOT/deploy/target/classpath.txt"
+BENCH_JAR="$ROOT/bench/target/kappa-bench.jar"
+BENCH_CLASSPATH="$ROOT/bench/target/classpath.txt"
 
 # Flink and Kafka reflect into java.base on Java 17.
 JAVA_OPENS=(--add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/java.util=ALL-UNNAMED
@@ -14,8 +16,8 @@ JAVA_OPENS=(--add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/ja
   --add-opens java.base/java.time=ALL-UNNAMED --add-opens java.base/java.text=ALL-UNNAMED)
 
 stale() {
-  [[ ! -f "$JAR" || ! -f "$PROVIDED_CLASSPATH" || ! -f "$CLUSTER_CLASSPATH" ]] && return 0
-  [[ -n "$(find "$ROOT/pom.xml" "$ROOT/common" "$ROOT/jobs" "$ROOT/deploy/pom.xml" \
+  [[ ! -f "$JAR" || ! -f "$PROVIDED_CLASSPATH" || ! -f "$CLUSTER_CLASSPATH" || ! -f "$BENCH_JAR" ]] && return 0
+  [[ -n "$(find "$ROOT/pom.xml" "$ROOT/common" "$ROOT/jobs" "$ROOT/deploy/pom.xml" "$ROOT/bench" \
       \( -name pom.xml -o -path '*/src/main/*' \) -newer "$JAR" -print -quit 2>/dev/null)" ]]
 }
 

@@ -1,5 +1,6 @@
 package dev.kappa.jobs.columnar;
 
+import java.io.IOException;
 import java.io.Serializable;
 
 import org.apache.flink.formats.parquet.ParquetWriterFactory;
@@ -10,7 +11,7 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.OutputFile;
 
 /** How the table's Parquet files are encoded: codec, row-group and page sizes, from the settings. */
-final class TableFiles implements Serializable {
+public final class TableFiles implements Serializable {
 
     private final ColumnarSettings settings;
 
@@ -20,13 +21,18 @@ final class TableFiles implements Serializable {
 
     /** Writers for the FileSink: one {@link TableRowWriteSupport}, hence one provenance, per file. */
     ParquetWriterFactory<TableRow> writerFactory() {
-        return new ParquetWriterFactory<>(out -> new RowWriterBuilder(out, settings)
+        return new ParquetWriterFactory<>(out -> writer(out, settings));
+    }
+
+    /** One file as the table writes it, outside Flink too (the benchmark's plain-writer baseline). */
+    public static ParquetWriter<TableRow> writer(OutputFile out, ColumnarSettings settings) throws IOException {
+        return new RowWriterBuilder(out, settings)
                 .withConf(new PlainParquetConfiguration())
                 .withCodecFactory(SharedCodecs.INSTANCE)
                 .withCompressionCodec(codec(settings.compression()))
                 .withRowGroupSize(settings.rowGroupSize())
                 .withPageSize(settings.pageSize())
-                .build());
+                .build();
     }
 
     static CompressionCodecName codec(ColumnarOptions.Compression compression) {
