@@ -10,6 +10,8 @@ import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.OutputFile;
 
+import dev.kappa.common.event.EventFields;
+
 /** How the table's Parquet files are encoded: codec, row-group and page sizes, from the settings. */
 public final class TableFiles implements Serializable {
 
@@ -32,6 +34,14 @@ public final class TableFiles implements Serializable {
                 .withCompressionCodec(codec(settings.compression()))
                 .withRowGroupSize(settings.rowGroupSize())
                 .withPageSize(settings.pageSize())
+                // Every row has its own id, time, offset and payload: a dictionary of them only costs
+                // hashing before Parquet falls back to plain encoding, and min/max of payload JSON
+                // text prunes nothing. The profiler showed both at about an eighth of the writer.
+                .withDictionaryEncoding(EventFields.EVENT_ID, false)
+                .withDictionaryEncoding(EventFields.EVENT_TIME, false)
+                .withDictionaryEncoding(EventFields.PAYLOAD, false)
+                .withDictionaryEncoding(TableSchema.LOG_OFFSET, false)
+                .withStatisticsEnabled(EventFields.PAYLOAD, false)
                 .build();
     }
 
