@@ -10,7 +10,6 @@ import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.core.execution.DetachedJobExecutionResult;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.connector.file.sink.compactor.FileCompactStrategy;
-import org.apache.flink.connector.file.sink.compactor.RecordWiseFileCompactor;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -75,7 +74,7 @@ public final class ColumnarJob {
             builder.enableCompact(FileCompactStrategy.Builder.newBuilder()
                     .setSizeThreshold(settings.targetFileSize())
                     .enableCompactionOnCheckpoint(settings.compactAfterCheckpoints())
-                    .build(), new RecordWiseFileCompactor<>(TableRowReader.factory()));
+                    .build(), new TableFileCompactor(settings));
         } else {
             // Keeps the compaction operators' (empty) state slots, so compaction can be switched on and
             // off across savepoints.

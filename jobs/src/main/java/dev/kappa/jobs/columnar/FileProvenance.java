@@ -1,6 +1,7 @@
 package dev.kappa.jobs.columnar;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -37,6 +38,15 @@ public final class FileProvenance {
     }
 
     public void addRow(String sourceTopic, int partition, long offset, boolean late, int mismatches) {
+        addOffset(sourceTopic, partition, offset);
+        rows++;
+        if (!late) {
+            onTimeRows++;
+        }
+        fieldMismatches += mismatches;
+    }
+
+    private void addOffset(String sourceTopic, int partition, long offset) {
         if (topic == null) {
             topic = sourceTopic;
         } else if (!topic.equals(sourceTopic)) {
@@ -49,11 +59,6 @@ public final class FileProvenance {
             range[0] = Math.min(range[0], offset);
             range[1] = Math.max(range[1], offset);
         }
-        rows++;
-        if (!late) {
-            onTimeRows++;
-        }
-        fieldMismatches += mismatches;
     }
 
     /** The stretch of the log a file's rows came from (end exclusive), read back from its footer; null if empty. */
@@ -73,6 +78,28 @@ public final class FileProvenance {
             end.put(partition, Long.parseLong(range.substring(dash + 1)) + 1);
         }
         return new LogRange(topic, start, end);
+    }
+
+    /**
+     * The provenance of a file made of whole files (compaction copying their row groups): counts
+     * summed, each log partition's offsets spanning all of theirs.
+     */
+    public static Map<String, String> combine(List<Map<String, String>> files) {
+        Map<String, String> first = files.get(0);
+        FileProvenance combined = new FileProvenance(first.get(TABLE), Integer.parseInt(first.get(TABLE_VERSION)));
+        for (Map<String, String> file : files) {
+            LogRange range = sourceRange(file);
+            if (range != null) {
+                range.start().forEach((partition, start) -> {
+                    combined.addOffset(range.topic(), partition, start);
+                    combined.addOffset(range.topic(), partition, range.end().get(partition) - 1);
+                });
+            }
+            combined.rows += Long.parseLong(file.get(ROWS));
+            combined.onTimeRows += Long.parseLong(file.get(ON_TIME_ROWS));
+            combined.fieldMismatches += Long.parseLong(file.get(FIELD_MISMATCHES));
+        }
+        return combined.toMetadata();
     }
 
     public Map<String, String> toMetadata() {

@@ -1,14 +1,16 @@
 package dev.kappa.jobs.columnar;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.Serializable;
 
-import org.apache.flink.formats.parquet.ParquetWriterFactory;
+import org.apache.flink.api.common.serialization.BulkWriter;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.PositionOutputStream;
 
 import dev.kappa.common.event.EventFields;
 
@@ -21,9 +23,101 @@ public final class TableFiles implements Serializable {
         this.settings = settings;
     }
 
-    /** Writers for the FileSink: one {@link TableRowWriteSupport}, hence one provenance, per file. */
-    ParquetWriterFactory<TableRow> writerFactory() {
-        return new ParquetWriterFactory<>(out -> writer(out, settings));
+    /**
+     * Writers for the FileSink: one {@link TableRowWriteSupport}, hence one provenance, per file. A
+     * writer starts its file at the first row: FileSink opens a compacting file with this factory too,
+     * and {@link TableFileCompactor} writes that whole file itself, so a writer that is given no row
+     * must leave the stream untouched (Parquet's own writer would add a magic and an empty footer).
+     */
+    BulkWriter.Factory<TableRow> writerFactory() {
+        ColumnarSettings fileSettings = settings;
+        return out -> new FromFirstRow(out, fileSettings);
+    }
+
+    private static final class FromFirstRow implements BulkWriter<TableRow> {
+
+        private final OutputStream out;
+        private final ColumnarSettings settings;
+        private ParquetWriter<TableRow> writer;
+
+        FromFirstRow(OutputStream out, ColumnarSettings settings) {
+            this.out = out;
+            this.settings = settings;
+        }
+
+        @Override
+        public void addElement(TableRow row) throws IOException {
+            if (writer == null) {
+                writer = writer(outputFile(out), settings);
+            }
+            writer.write(row);
+        }
+
+        @Override
+        public void flush() {
+            // a Parquet file cannot be flushed midway: rows are buffered until a row group is full
+        }
+
+        @Override
+        public void finish() throws IOException {
+            if (writer != null) {
+                writer.close();
+            }
+        }
+    }
+
+    /** A stream FileSink owns as Parquet's output file: Parquet may write and flush it, never close it. */
+    static OutputFile outputFile(OutputStream out) {
+        return new OutputFile() {
+            @Override
+            public PositionOutputStream create(long blockSizeHint) {
+                return new PositionOutputStream() {
+                    private long position;
+
+                    @Override
+                    public long getPos() {
+                        return position;
+                    }
+
+                    @Override
+                    public void write(int b) throws IOException {
+                        out.write(b);
+                        position++;
+                    }
+
+                    @Override
+                    public void write(byte[] bytes, int offset, int length) throws IOException {
+                        out.write(bytes, offset, length);
+                        position += length;
+                    }
+
+                    @Override
+                    public void flush() throws IOException {
+                        out.flush();
+                    }
+
+                    @Override
+                    public void close() throws IOException {
+                        out.flush();
+                    }
+                };
+            }
+
+            @Override
+            public PositionOutputStream createOrOverwrite(long blockSizeHint) {
+                return create(blockSizeHint);
+            }
+
+            @Override
+            public boolean supportsBlockSize() {
+                return false;
+            }
+
+            @Override
+            public long defaultBlockSize() {
+                return 0;
+            }
+        };
     }
 
     /** One file as the table writes it, outside Flink too (the benchmark's plain-writer baseline). */

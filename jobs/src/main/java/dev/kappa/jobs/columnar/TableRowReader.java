@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 
-import org.apache.flink.connector.file.sink.compactor.RecordWiseFileCompactor;
 import org.apache.flink.core.fs.Path;
 import org.apache.parquet.example.data.Group;
 
@@ -17,11 +16,11 @@ import dev.kappa.common.event.EventFields;
 import dev.kappa.common.event.LoggedEvent;
 
 /**
- * Reads table rows back as the {@link TableRow}s they were written from, so that FileSink's
- * compaction can feed them through the same writer into one larger file: the canonical JSON is
- * rebuilt from the columns (the payload verbatim), with the row's log position and lateness.
+ * Reads table rows back as the {@link TableRow}s they were written from, so that compaction can
+ * feed files of an older schema through the current writer: the canonical JSON is rebuilt from the
+ * columns (the payload verbatim), with the row's log position and lateness.
  */
-final class TableRowReader implements RecordWiseFileCompactor.Reader<TableRow> {
+final class TableRowReader implements AutoCloseable {
 
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -29,16 +28,12 @@ final class TableRowReader implements RecordWiseFileCompactor.Reader<TableRow> {
     private final String topic;
     private final ByteArrayBuilder buffer = new ByteArrayBuilder(512);
 
-    private TableRowReader(Path path) throws IOException {
+    TableRowReader(Path path) throws IOException {
         this.records = new TableFileReader.Records(path);
         this.topic = records.metadata().get(FileProvenance.SOURCE_TOPIC);
     }
 
-    static RecordWiseFileCompactor.Reader.Factory<TableRow> factory() {
-        return TableRowReader::new;
-    }
-
-    @Override
+    /** The next row, or null after the last. */
     public TableRow read() throws IOException {
         Group row = records.next();
         if (row == null) {

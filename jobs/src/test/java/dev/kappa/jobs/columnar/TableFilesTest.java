@@ -25,7 +25,7 @@ import dev.kappa.common.event.CanonicalEvent;
 import dev.kappa.common.event.LoggedEvent;
 import dev.kappa.jobs.cli.AllOptions;
 
-/** Table files written and read back without Flink: columns, types, provenance, compaction's reader. */
+/** Table files written and read back without Flink: columns, types, provenance, compaction. */
 class TableFilesTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -88,7 +88,7 @@ class TableFilesTest {
         org.apache.flink.core.fs.Path file = write(settings, written);
 
         List<TableRow> read = new ArrayList<>();
-        try (var reader = TableRowReader.factory().createFor(file)) {
+        try (TableRowReader reader = new TableRowReader(file)) {
             TableRow row;
             while ((row = reader.read()) != null) {
                 read.add(row);
@@ -109,6 +109,79 @@ class TableFilesTest {
     }
 
     @Test
+    void compactionCopiesTheRowGroupsAndCombinesTheFootersProvenance() throws Exception {
+        ColumnarSettings settings = settings("columnar.fields.amount=double");
+        org.apache.flink.core.fs.Path first = write(settings, List.of(
+                row(3, event("a", "{\"amount\":1}"), false), row(1, event("b", "{\"amount\":\"x\"}"), false)),
+                ".first.inprogress");
+        org.apache.flink.core.fs.Path second = write(settings, List.of(
+                row(9, event("c", "{\"amount\":3}"), true), row(5, event("d", null), false)), ".second.inprogress");
+
+        org.apache.flink.core.fs.Path compacted = compact(settings, first, second);
+
+        assertThat(rowsOf()).extracting(r -> r.eventId() + "@" + r.logOffset() + "=" + r.projected().get("amount"))
+                .containsExactly("a@3=1.0", "b@1=null", "c@9=3.0", "d@5=null");
+        assertThat(TableFileReader.metadata(compacted)).containsEntry(FileProvenance.SOURCE_OFFSETS, "1:1-9")
+                .containsEntry(FileProvenance.ROWS, "4").containsEntry(FileProvenance.ON_TIME_ROWS, "3")
+                .containsEntry(FileProvenance.FIELD_MISMATCHES, "1")
+                .containsEntry(FileProvenance.SOURCE_TOPIC, "events.unique")
+                .containsEntry(FileProvenance.TABLE, "events").containsEntry(FileProvenance.TABLE_VERSION, "1");
+        try (var reader = TableFileReader.open(compacted)) {
+            assertThat(reader.getRowGroups()).as("row groups copied, not rewritten").hasSize(2);
+        }
+    }
+
+    @Test
+    void compactionRewritesAFileOfAnotherSchemaIntoTheCurrentColumns() throws Exception {
+        ColumnarSettings before = settings();
+        ColumnarSettings now = settings("columnar.fields.amount=double");
+        org.apache.flink.core.fs.Path old = write(before, List.of(row(1, event("a", "{\"amount\":2.5}"), false)),
+                ".old.inprogress");
+        org.apache.flink.core.fs.Path current = write(now, List.of(row(2, event("b", "{\"amount\":4}"), true)),
+                ".current.inprogress");
+
+        org.apache.flink.core.fs.Path compacted = compact(now, old, current);
+
+        assertThat(rowsOf()).extracting(r -> r.eventId() + "=" + r.projected().get("amount") + "," + r.arrivedLate())
+                .containsExactly("a=2.5,false", "b=4.0,true");
+        try (var reader = TableFileReader.open(compacted)) {
+            assertThat(reader.getFileMetaData().getSchema()).isEqualTo(now.schema().messageType());
+            assertThat(reader.getRowGroups()).hasSize(1);
+        }
+        assertThat(TableFileReader.metadata(compacted)).containsEntry(FileProvenance.SOURCE_OFFSETS, "1:1-2")
+                .containsEntry(FileProvenance.ROWS, "2").containsEntry(FileProvenance.ON_TIME_ROWS, "1");
+    }
+
+    /**
+     * Compacts the (hidden) pieces into the partition's one visible file as FileSink does: it opens the
+     * compacting file with the table's writer factory, lets the compactor fill its stream, then
+     * finishes that writer.
+     */
+    private org.apache.flink.core.fs.Path compact(ColumnarSettings settings, org.apache.flink.core.fs.Path... pieces)
+            throws Exception {
+        org.apache.flink.core.fs.Path target = new org.apache.flink.core.fs.Path(pieces[0].getParent(),
+                "compacted-0.parquet");
+        try (FSDataOutputStream out = FileSystem.getLocalFileSystem().create(target, FileSystem.WriteMode.OVERWRITE)) {
+            BulkWriter<TableRow> fileSinkWriter = new TableFiles(settings).writerFactory().create(out);
+            new TableFileCompactor(settings).compact(List.of(pieces), out);
+            fileSinkWriter.flush();
+            fileSinkWriter.finish();
+        }
+        return target;
+    }
+
+    private List<TableScan.Row> rowsOf() throws Exception {
+        List<TableScan.Row> rows = new ArrayList<>();
+        TableScan.forEachRow(tmp.resolve("table").toUri().toString(), rows::add);
+        return rows;
+    }
+
+    private static String event(String id, String payload) {
+        return "{\"event_id\":\"" + id + "\",\"event_type\":\"click\",\"event_time\":\"2026-03-01T00:00:00Z\""
+                + (payload == null ? "" : ",\"payload\":" + payload) + "}";
+    }
+
+    @Test
     void aRecordThatIsNotCanonicalStopsTheWriterNamingItsPosition() throws Exception {
         ColumnarSettings settings = settings();
         assertThatThrownBy(() -> write(settings, List.of(row(42, "{\"event_id\":\"a\",\"event_ty", false))))
@@ -124,9 +197,14 @@ class TableFilesTest {
 
     /** Writes the rows as one part file of partition dt=2026-03-01/hr=00 of a table under tmp/table. */
     private org.apache.flink.core.fs.Path write(ColumnarSettings settings, List<TableRow> rows) throws Exception {
+        return write(settings, rows, "part-0.parquet");
+    }
+
+    private org.apache.flink.core.fs.Path write(ColumnarSettings settings, List<TableRow> rows, String name)
+            throws Exception {
         Path dir = tmp.resolve("table").resolve("dt=2026-03-01").resolve("hr=00");
         Files.createDirectories(dir);
-        org.apache.flink.core.fs.Path file = new org.apache.flink.core.fs.Path(dir.resolve("part-0.parquet").toUri());
+        org.apache.flink.core.fs.Path file = new org.apache.flink.core.fs.Path(dir.resolve(name).toUri());
         try (FSDataOutputStream out = FileSystem.getLocalFileSystem().create(file, FileSystem.WriteMode.OVERWRITE)) {
             BulkWriter<TableRow> writer = new TableFiles(settings).writerFactory().create(out);
             for (TableRow row : rows) {
