@@ -31,7 +31,6 @@ import dev.kappa.common.kafka.KafkaConnectors;
 import dev.kappa.common.kafka.KafkaSettings;
 import dev.kappa.common.kafka.LocalKafkaBroker;
 import dev.kappa.jobs.cli.AllOptions;
-import dev.kappa.jobs.cli.Kappa;
 import dev.kappa.jobs.columnar.ColumnarJob;
 import dev.kappa.jobs.columnar.ColumnarSettings;
 import dev.kappa.jobs.columnar.ColumnarSummary;
@@ -63,6 +62,11 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "3", description = "Rounds; each figure is the median (default ${DEFAULT-VALUE}).")
     int runs;
 
+    @Option(names = "--warmup-runs", defaultValue = "1",
+            description = "Rounds run first and not counted, so that the in-process jobs and their baselines are "
+                    + "all measured with a warm JIT (default ${DEFAULT-VALUE}).")
+    int warmupRuns;
+
     @Option(names = "--seed", defaultValue = "42", description = "Generator seed (default ${DEFAULT-VALUE}).")
     long seed;
 
@@ -89,8 +93,8 @@ public final class Bench implements Callable<Integer> {
 
     private final PrintStream log = System.out;
     private final Map<String, List<Double>> samples = new HashMap<>();
+    private boolean warmingUp;
     private KappaConfig base;
-    private List<String> overrides;
     private KafkaSettings kafka;
     private GenerateCommand.Counts sent;
     private Path work;
@@ -102,8 +106,8 @@ public final class Bench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         work = workDir != null ? workDir : Files.createTempDirectory("kappa-bench-");
-        log.printf("bench: %,d events, %d runs, parallelism %d, checkpoints every %s; work dir %s%n", events, runs,
-                parallelism, checkpointInterval, work);
+        log.printf("bench: %,d events, %d runs after %d warm-up round(s), parallelism %d, checkpoints every %s; "
+                + "work dir %s%n", events, runs, warmupRuns, parallelism, checkpointInterval, work);
         try (LocalKafkaBroker broker = LocalKafkaBroker.start(work.resolve("kafka"))) {
             configure(broker.bootstrapServers());
             String raw = base.get(CommonOptions.TOPIC_RAW);
@@ -114,8 +118,10 @@ public final class Bench implements Callable<Integer> {
             log.printf("bench: loaded %s into %s%n", sent, raw);
             Path payloads = writePayloads(spec);
             PlainParquet plain = null;
-            for (int run = 1; run <= runs; run++) {
-                log.printf("%nbench: run %d of %d%n", run, runs);
+            for (int run = 1; run <= warmupRuns + runs; run++) {
+                warmingUp = run <= warmupRuns;
+                log.printf("%nbench: %s%n", warmingUp ? "warm-up round (not counted)"
+                        : "run " + (run - warmupRuns) + " of " + runs);
                 round(run, raw, payloads);
                 if (plain == null) {
                     plain = new PlainParquet(kafka, unique(1));
@@ -137,7 +143,7 @@ public final class Bench implements Callable<Integer> {
     }
 
     private void configure(String bootstrap) {
-        overrides = List.of(
+        List<String> overrides = List.of(
                 CommonOptions.BOOTSTRAP_SERVERS.key() + "=" + bootstrap,
                 "job.parallelism=" + parallelism,
                 "checkpoint.interval=" + checkpointInterval,
@@ -166,12 +172,14 @@ public final class Bench implements Callable<Integer> {
 
         createTopics(valid(run), unique(run));
         KappaConfig ingest = base.with("topics.valid=" + valid(run), "job.name=bench-ingest-" + run);
-        record("ingest job", rate(events, timed("ingest", () -> IngestJob.run(ingest, IngestJob.Input.kafka(true)))));
+        JobExecutionResult ingestResult = timed("ingest", () -> IngestJob.run(ingest, IngestJob.Input.kafka(true)));
+        record("ingest job", rate(events, ingestResult));
 
         long validCount = sent.unique() + sent.duplicates();
         KappaConfig dedup = base.with("topics.valid=" + valid(1), "topics.unique=" + unique(run),
                 "job.name=bench-dedup-" + run);
-        record("dedup job", rate(validCount, timed("dedup", () -> DedupJob.run(dedup, true))));
+        JobExecutionResult dedupResult = timed("dedup", () -> DedupJob.run(dedup, true));
+        record("dedup job", rate(validCount, dedupResult));
         SqlBaseline sql = new SqlBaseline(base);
         createTopics("sql-unique-" + run);
         record("flink sql dedup", rate(validCount, timed("flink sql dedup",
@@ -183,6 +191,10 @@ public final class Bench implements Callable<Integer> {
         record("columnar job", rate(sent.unique(), columnarResult));
         ColumnarSummary.TableStats table = ColumnarSummary.of(columnarResult, ColumnarSettings.from(columnar)).stats();
         record("columnar bytes/row", (double) table.bytes() / table.rows());
+        double dedupAndColumnar = (dedupResult.getNetRuntime() + columnarResult.getNetRuntime()) / 1e3;
+        record("live dedup + columnar", validCount / dedupAndColumnar);
+        record("stages one after another",
+                events / (ingestResult.getNetRuntime() / 1e3 + dedupAndColumnar));
         Path sqlTable = work.resolve("warehouse/sql-" + run);
         record("flink sql parquet", rate(sent.unique(), timed("flink sql parquet",
                 () -> await(sql.columnar(unique(1), sqlTable.toUri().toString(), "bench-sql-columnar-" + run)))));
@@ -192,31 +204,30 @@ public final class Bench implements Callable<Integer> {
         record("replay", rate(validCount, timed("replay",
                 () -> ReplayJob.run(replay, new ReplayJob.Request(null, false, false), log).result())));
 
-        pipeline(run, run == runs);
+        pipeline(run, run == warmupRuns + runs);
     }
 
     /**
-     * The three jobs as a user runs them (deploy/kappa: one JVM and MiniCluster each, unbounded) on
-     * the raw topic, timed until the columnar job has consumed and checkpointed the last unique
-     * event. In the last round the pipeline then takes a fixed rate to measure latency.
+     * The three jobs running at once, unbounded, on the raw topic, each on its own MiniCluster as
+     * {@code deploy/kappa} runs them; timed until the columnar job has consumed and checkpointed the
+     * last unique event. In the last round the pipeline then takes a fixed rate to measure latency.
      */
     private void pipeline(int run, boolean measureLatency) throws Exception {
         String tag = "pipe-" + run;
-        String valid = tag + ".valid";
         String unique = tag + ".unique";
-        createTopics(valid, unique);
-        List<String> args = new ArrayList<>();
-        overrides.forEach(override -> args.addAll(List.of("--set", override)));
-        args.addAll(List.of("--set", "topics.valid=" + valid, "--set", "topics.unique=" + unique,
-                "--set", "columnar.table=" + tag, "--set", "checkpoint.dir=" + work.resolve("checkpoints/" + tag).toUri()));
+        createTopics(tag + ".valid", unique);
+        KappaConfig config = base.with("topics.valid=" + tag + ".valid", "topics.unique=" + unique,
+                "columnar.table=" + tag);
         String columnarGroup = tag + "-columnar";
         long started = System.nanoTime();
+        List<JobClient> jobs = new ArrayList<>();
         try (TopicWatcher watcher = new TopicWatcher(kafka, unique);
-                ChildJvm ingest = job("ingest", tag + "-ingest", args);
-                ChildJvm dedup = job("dedup", tag + "-dedup", args);
-                ChildJvm columnar = job("columnar", columnarGroup, args);
                 KafkaAdmin admin = new KafkaAdmin(kafka)) {
-            List<ChildJvm> jobs = List.of(ingest, dedup, columnar);
+            jobs.add(submit(config, tag + "-ingest", (env, c, name) ->
+                    IngestJob.defineToKafka(IngestJob.kafkaSource(env, c, name, false), c, name)));
+            jobs.add(submit(config, tag + "-dedup", Bench::dedupToKafka));
+            jobs.add(submit(config, columnarGroup, (env, c, name) ->
+                    ColumnarJob.define(ColumnarJob.kafkaSource(env, c, name, false), ColumnarSettings.from(c))));
             awaitCondition("the pipeline's " + unique + " to hold every unique event", jobs, watcher,
                     () -> watcher.records() >= sent.unique());
             Map<Integer, Long> target = watcher.nextOffsets();
@@ -228,18 +239,32 @@ public final class Bench implements Callable<Integer> {
             if (measureLatency) {
                 latency(watcher, jobs);
             }
+        } finally {
+            for (JobClient job : jobs) {
+                job.cancel().get();
+            }
         }
     }
 
-    private ChildJvm job(String command, String name, List<String> args) throws IOException {
-        List<String> all = new ArrayList<>(List.of(command));
-        all.addAll(args);
-        all.addAll(List.of("--set", "job.name=" + name));
-        return ChildJvm.start(logFile(name), "2g", Kappa.class.getName(), all);
+    private interface Wiring {
+        void define(StreamExecutionEnvironment env, KappaConfig config, String jobName);
+    }
+
+    /** Submits a job built by {@code wiring} under {@code jobName} (also its consumer group), unbounded. */
+    private static JobClient submit(KappaConfig config, String jobName, Wiring wiring) throws Exception {
+        KappaConfig named = config.with("job.name=" + jobName,
+                "checkpoint.dir=" + config.get(CommonOptions.CHECKPOINT_DIR) + "/" + jobName);
+        StreamExecutionEnvironment env = FlinkEnvironments.create(named);
+        wiring.define(env, named, jobName);
+        return env.executeAsync(jobName);
+    }
+
+    private static void dedupToKafka(StreamExecutionEnvironment env, KappaConfig config, String jobName) {
+        DedupJob.defineToKafka(DedupJob.kafkaSource(env, config, jobName, false), config, jobName);
     }
 
     /** Fixed-rate traffic into the running pipeline; each event's delay until visible in events.unique. */
-    private void latency(TopicWatcher watcher, List<ChildJvm> jobs) throws Exception {
+    private void latency(TopicWatcher watcher, List<JobClient> jobs) throws Exception {
         long count = (long) latencyRate * latencySeconds;
         EventGenerator generator = new EventGenerator(new EventGenerator.Spec(count, 0.10, 0, 0, seed + 1,
                 Instant.now(), Duration.ofSeconds(latencySeconds)));
@@ -286,13 +311,10 @@ public final class Bench implements Callable<Integer> {
      */
     private void measureState() throws Exception {
         long ids = sent.unique();
-        KappaConfig ours = base.with("topics.valid=" + valid(1), "topics.unique=state-unique",
-                "job.name=bench-state-dedup", "checkpoint.dir=" + work.resolve("checkpoints/state-dedup").toUri());
+        KappaConfig ours = base.with("topics.valid=" + valid(1), "topics.unique=state-unique");
         createTopics("state-unique", "state-sql-unique");
-        StreamExecutionEnvironment env = FlinkEnvironments.create(ours);
-        DedupJob.defineToKafka(DedupJob.kafkaSource(env, ours, "bench-state-dedup", false), ours, "bench-state-dedup");
-        record("dedup state bytes/id", stateBytes(env.executeAsync("bench-state-dedup"), "bench-state-dedup",
-                work.resolve("checkpoints/state-dedup")) / ids);
+        record("dedup state bytes/id", stateBytes(submit(ours, "bench-state-dedup", Bench::dedupToKafka),
+                "bench-state-dedup", work.resolve("checkpoints/bench-state-dedup")) / ids);
         SqlBaseline sql = new SqlBaseline(base);
         record("flink sql state bytes/id", stateBytes(sql.dedup(valid(1), "state-sql-unique", "bench-state-sql", false),
                 "bench-state-sql", work.resolve("checkpoints/bench-state-sql")) / ids);
@@ -321,15 +343,17 @@ public final class Bench implements Callable<Integer> {
         double interval = base.get(CommonOptions.CHECKPOINT_INTERVAL).toMillis();
         return List.of(
                 Comparison.reference("ingest job", "ev/s", get("ingest job"), "kafka produce", get("kafka produce")),
+                Comparison.reference("ingest job", "ev/s", get("ingest job"), "kafka consume", get("kafka consume")),
                 Comparison.atLeast("dedup job", "ev/s", get("dedup job"), "flink sql dedup", get("flink sql dedup"), 2),
                 Comparison.atLeast("dedup job", "ev/s", get("dedup job"), "kafka produce", get("kafka produce"), 0.6),
                 Comparison.atLeast("columnar job", "ev/s", get("columnar job"), "flink sql parquet",
                         get("flink sql parquet"), 1.5),
                 Comparison.atLeast("columnar job", "ev/s", get("columnar job"), "plain parquet writer",
                         get("plain parquet writer"), 0.5),
-                Comparison.reference("pipeline (3 jobs)", "ev/s", get("pipeline"), "kafka consume",
-                        get("kafka consume")),
-                Comparison.reference("replay", "ev/s", get("replay"), "pipeline (3 jobs)", get("pipeline")),
+                Comparison.reference("pipeline, 3 jobs at once", "ev/s", get("pipeline"),
+                        "stages one after another", get("stages one after another")),
+                Comparison.reference("replay (dedup → columnar)", "ev/s", get("replay"), "live dedup + columnar",
+                        get("live dedup + columnar")),
                 Comparison.atMost("latency p99 to events.unique", "ms", get("latency p99"), "checkpoint interval",
                         List.of(interval), 2),
                 Comparison.reference("latency p50 to events.unique", "ms", get("latency p50"), "checkpoint interval",
@@ -342,10 +366,12 @@ public final class Bench implements Callable<Integer> {
 
     private String preamble() {
         return String.format(Locale.ROOT, "Run on %s with %d cores, %d GiB RAM, Java %s; %,d generated records "
-                + "(%s), %d runs, parallelism %d, checkpoints every %s, heap state, ZSTD; latency at %,d events/s "
-                + "for %d s. Reproduce: `bench/run --events %d --runs %d`.", Instant.now().toString().substring(0, 10),
+                + "(%s), %d runs after %d warm-up round(s), parallelism %d, checkpoints every %s, heap state, ZSTD; "
+                + "latency at %,d events/s for %d s. Reproduce: `bench/run --events %d --runs %d`.",
+                Instant.now().toString().substring(0, 10),
                 Runtime.getRuntime().availableProcessors(), Math.round(physicalMemoryGiB()),
-                System.getProperty("java.version"), events, sent, runs, parallelism, checkpointInterval, latencyRate,
+                System.getProperty("java.version"), events, sent, runs, warmupRuns, parallelism, checkpointInterval,
+                latencyRate,
                 latencySeconds, events, runs);
     }
 
@@ -374,6 +400,9 @@ public final class Bench implements Callable<Integer> {
     }
 
     private void record(String figure, double value) {
+        if (warmingUp) {
+            return;
+        }
         samples.computeIfAbsent(figure, k -> new ArrayList<>()).add(value);
     }
 
@@ -385,12 +414,15 @@ public final class Bench implements Callable<Integer> {
         boolean done() throws Exception;
     }
 
-    private static void awaitCondition(String what, List<ChildJvm> jobs, TopicWatcher watcher, Check check)
+    private static void awaitCondition(String what, List<JobClient> jobs, TopicWatcher watcher, Check check)
             throws Exception {
         long deadline = System.nanoTime() + JOB_TIMEOUT.toNanos();
         while (!check.done()) {
-            for (ChildJvm job : jobs) {
-                job.requireAlive("a pipeline job");
+            for (JobClient job : jobs) {
+                if (job.getJobStatus().get().isGloballyTerminalState()) {
+                    throw new IllegalStateException("pipeline job " + job.getJobID() + " ended ("
+                            + job.getJobStatus().get() + ") while waiting for " + what);
+                }
             }
             if (watcher.failure() != null) {
                 throw watcher.failure();

@@ -10,8 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A JVM started from this one's class path and flags (so it gets the same opens and logging), with
- * its own heap, its output in a file. The jobs run there as a user runs them, one MiniCluster each,
- * and Kafka's tools as shipped.
+ * its own heap and its output in a file: Kafka's perf tools run there as shipped.
  */
 final class ChildJvm implements AutoCloseable {
 
@@ -25,7 +24,7 @@ final class ChildJvm implements AutoCloseable {
         this.log = log;
     }
 
-    static ChildJvm start(Path log, String heap, String mainClass, List<String> args) throws IOException {
+    private static ChildJvm start(Path log, String heap, String mainClass, List<String> args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         for (String flag : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -57,14 +56,6 @@ final class ChildJvm implements AutoCloseable {
                         + child.tail());
             }
             return Files.readString(log);
-        }
-    }
-
-    /** Fails, naming the log, if the process has ended: a job that dies must not look slow instead. */
-    void requireAlive(String what) throws IOException {
-        if (!process.isAlive()) {
-            throw new IllegalStateException(what + " exited with " + process.exitValue() + "; its output is in "
-                    + log + ":\n" + tail());
         }
     }
 
