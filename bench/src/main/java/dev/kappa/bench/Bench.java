@@ -365,12 +365,12 @@ public final class Bench implements Callable<Integer> {
     }
 
     private String preamble() {
-        return String.format(Locale.ROOT, "Run on %s with %d cores, %d GiB RAM, Java %s; %,d generated records "
-                + "(%s), %d runs after %d warm-up round(s), parallelism %d, checkpoints every %s, heap state, ZSTD; "
-                + "latency at %,d events/s for %d s. Reproduce: `bench/run --events %d --runs %d`.",
+        return String.format(Locale.ROOT, "Run on %s with %d cores, %d GiB RAM, Java %s; generated %s, %d runs "
+                + "after %d warm-up round(s), parallelism %d, checkpoints every %s, heap state, ZSTD; latency at "
+                + "%,d events/s for %d s. Reproduce: `bench/run --events %d --runs %d`.",
                 Instant.now().toString().substring(0, 10),
                 Runtime.getRuntime().availableProcessors(), Math.round(physicalMemoryGiB()),
-                System.getProperty("java.version"), events, sent, runs, warmupRuns, parallelism, checkpointInterval,
+                System.getProperty("java.version"), sent, runs, warmupRuns, parallelism, checkpointInterval,
                 latencyRate,
                 latencySeconds, events, runs);
     }
