@@ -2,6 +2,8 @@ package dev.kappa.bench;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
@@ -20,7 +23,10 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.FileUtils;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import dev.kappa.common.config.CommonOptions;
 import dev.kappa.common.config.KappaConfig;
@@ -270,9 +276,8 @@ public final class Bench implements Callable<Integer> {
                 Instant.now(), Duration.ofSeconds(latencySeconds)));
         long before = watcher.records();
         long uniques = 0;
-        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(
-                producerProperties(), new org.apache.kafka.common.serialization.ByteArraySerializer(),
-                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties(),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
             long started = System.nanoTime();
             for (long i = 0; generator.hasNext(); i++) {
                 EventGenerator.Generated event = generator.next();
@@ -282,7 +287,7 @@ public final class Bench implements Callable<Integer> {
                 }
                 watcher.sent(event.eventId());
                 uniques += event.kind() == EventGenerator.Kind.UNIQUE ? 1 : 0;
-                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                producer.send(new ProducerRecord<>(
                         base.get(CommonOptions.TOPIC_RAW), event.value()));
             }
         }
@@ -298,8 +303,8 @@ public final class Bench implements Callable<Integer> {
                 latencyRate, p50, p99, latencies.get(latencies.size() - 1) / 1e6);
     }
 
-    private java.util.Properties producerProperties() {
-        java.util.Properties props = kafka.toProperties();
+    private Properties producerProperties() {
+        Properties props = kafka.toProperties();
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         return props;
@@ -376,8 +381,7 @@ public final class Bench implements Callable<Integer> {
     }
 
     private static double physicalMemoryGiB() {
-        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        return os instanceof com.sun.management.OperatingSystemMXBean bean
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean bean
                 ? bean.getTotalMemorySize() / (double) (1L << 30) : 0;
     }
 
@@ -489,7 +493,7 @@ public final class Bench implements Callable<Integer> {
         try {
             return Files.size(file);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.kappa.bench;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -22,7 +23,7 @@ final class KafkaTools {
     /** ProducerPerformance: {@code records} records drawn from {@code payloads} (one per line). */
     static double produce(String bootstrap, String topic, long records, Path payloads, Map<String, String> producer,
             Path log) throws IOException, InterruptedException {
-        List<String> args = new java.util.ArrayList<>(List.of("--topic", topic, "--num-records",
+        List<String> args = new ArrayList<>(List.of("--topic", topic, "--num-records",
                 Long.toString(records), "--throughput", "-1", "--payload-file", payloads.toString(),
                 "--producer-props", "bootstrap.servers=" + bootstrap));
         producer.forEach((key, value) -> args.add(key + "=" + value));

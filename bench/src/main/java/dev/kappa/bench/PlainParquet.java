@@ -3,6 +3,7 @@ package dev.kappa.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,7 +32,7 @@ final class PlainParquet {
         List<LoggedEvent> events = new ArrayList<>();
         LoggedEventDeserializer deserializer = new LoggedEventDeserializer();
         ListCollector<LoggedEvent> collector = new ListCollector<>(events);
-        KafkaTopicReader.readAll(kafka, topic, java.time.Duration.ofMinutes(10),
+        KafkaTopicReader.readAll(kafka, topic, Duration.ofMinutes(10),
                 record -> deserializer.deserialize(record, collector));
         events.forEach(event -> rows.add(new TableRow(event, false)));
     }
