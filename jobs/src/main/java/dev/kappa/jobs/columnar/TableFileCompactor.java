@@ -34,32 +34,37 @@ final class TableFileCompactor extends OutputStreamBasedFileCompactor {
     @Override
     protected void doCompact(List<Path> inputFiles, OutputStream out) throws Exception {
         MessageType schema = settings.schema().messageType();
-        List<Map<String, String>> footers = new ArrayList<>();
-        boolean sameSchema = true;
-        for (Path file : inputFiles) {
-            try (ParquetFileReader reader = TableFileReader.open(file)) {
-                footers.add(reader.getFileMetaData().getKeyValueMetaData());
+        List<ParquetFileReader> readers = new ArrayList<>();
+        try {
+            boolean sameSchema = true;
+            for (Path file : inputFiles) {
+                ParquetFileReader reader = TableFileReader.open(file);
+                readers.add(reader);
                 sameSchema &= reader.getFileMetaData().getSchema().equals(schema);
             }
-        }
-        if (sameSchema) {
-            copyRowGroups(inputFiles, schema, FileProvenance.combine(footers), out);
-        } else {
-            rewriteRows(inputFiles, out);
-        }
-    }
-
-    private void copyRowGroups(List<Path> inputFiles, MessageType schema, Map<String, String> provenance,
-            OutputStream out) throws IOException {
-        ParquetFileWriter writer = new ParquetFileWriter(TableFiles.outputFile(out), schema, ParquetFileWriter.Mode.CREATE,
-                settings.rowGroupSize(), 0);
-        writer.start();
-        for (Path file : inputFiles) {
-            try (ParquetFileReader reader = TableFileReader.open(file)) {
-                reader.appendTo(writer);
+            if (sameSchema) {
+                copyRowGroups(readers, schema, out);
+                return;
+            }
+        } finally {
+            for (ParquetFileReader reader : readers) {
+                reader.close();
             }
         }
-        writer.end(provenance);
+        rewriteRows(inputFiles, out);
+    }
+
+    private void copyRowGroups(List<ParquetFileReader> readers, MessageType schema, OutputStream out)
+            throws IOException {
+        List<Map<String, String>> footers = new ArrayList<>();
+        ParquetFileWriter writer = new ParquetFileWriter(TableFiles.outputFile(out), schema,
+                ParquetFileWriter.Mode.CREATE, settings.rowGroupSize(), 0);
+        writer.start();
+        for (ParquetFileReader reader : readers) {
+            footers.add(reader.getFileMetaData().getKeyValueMetaData());
+            reader.appendTo(writer);
+        }
+        writer.end(FileProvenance.combine(footers));
     }
 
     private void rewriteRows(List<Path> inputFiles, OutputStream out) throws IOException {
