@@ -6,18 +6,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import dev.kappa.common.kafka.KafkaSettings;
+import dev.kappa.common.kafka.KafkaTopicReader;
 
 /**
  * Reads a topic as a downstream reader would (read_committed, so a record counts once it is
@@ -36,16 +32,7 @@ final class TopicWatcher implements AutoCloseable {
     private volatile RuntimeException failure;
 
     TopicWatcher(KafkaSettings kafka, String topic) {
-        Properties props = kafka.toProperties();
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
-            partitions.add(new TopicPartition(topic, info.partition()));
-        }
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
+        consumer = KafkaTopicReader.atStart(kafka, topic);
         thread = new Thread(this::poll, "watch-" + topic);
         thread.setDaemon(true);
         thread.start();

@@ -26,14 +26,25 @@ public final class KafkaTopicReader {
 
     public static void readAll(KafkaSettings kafka, String topic, Duration timeout,
             Consumer<ConsumerRecord<byte[], byte[]>> sink) {
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(kafka)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = atStart(kafka, topic)) {
+            read(consumer, topic, consumer.endOffsets(consumer.assignment()), timeout, sink);
+        }
+    }
+
+    /** A read_committed consumer of every partition of {@code topic}, at its beginning; the caller closes it. */
+    public static KafkaConsumer<byte[], byte[]> atStart(KafkaSettings kafka, String topic) {
+        KafkaConsumer<byte[], byte[]> consumer = consumer(kafka);
+        try {
             List<TopicPartition> partitions = new ArrayList<>();
             for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
                 partitions.add(new TopicPartition(topic, info.partition()));
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            read(consumer, topic, consumer.endOffsets(partitions), timeout, sink);
+            return consumer;
+        } catch (RuntimeException e) {
+            consumer.close();
+            throw e;
         }
     }
 
