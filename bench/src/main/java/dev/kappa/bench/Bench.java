@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 import org.apache.flink.api.common.JobExecutionResult;
@@ -62,10 +64,12 @@ public final class Bench implements Callable<Integer> {
 
     private static final Duration JOB_TIMEOUT = Duration.ofMinutes(20);
 
-    @Option(names = "--events", defaultValue = "1000000", description = "Records in the dataset (default ${DEFAULT-VALUE}).")
+    @Option(names = "--events", defaultValue = "1000000",
+            description = "Records in the dataset (default ${DEFAULT-VALUE}).")
     long events;
 
-    @Option(names = "--runs", defaultValue = "3", description = "Rounds; each figure is the median (default ${DEFAULT-VALUE}).")
+    @Option(names = "--runs", defaultValue = "3",
+            description = "Rounds; each figure is the median (default ${DEFAULT-VALUE}).")
     int runs;
 
     @Option(names = "--warmup-runs", defaultValue = "1",
@@ -76,7 +80,8 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Generator seed (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--parallelism", defaultValue = "2", description = "Parallelism of every job (default ${DEFAULT-VALUE}).")
+    @Option(names = "--parallelism", defaultValue = "2",
+            description = "Parallelism of every job (default ${DEFAULT-VALUE}).")
     int parallelism;
 
     @Option(names = "--checkpoint-interval", defaultValue = "5s",
@@ -91,10 +96,12 @@ public final class Bench implements Callable<Integer> {
             description = "How long latency is measured (default ${DEFAULT-VALUE}).")
     int latencySeconds;
 
-    @Option(names = "--out", defaultValue = "bench/results", description = "Where results go (default ${DEFAULT-VALUE}).")
+    @Option(names = "--out", defaultValue = "bench/results",
+            description = "Where results go (default ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--work-dir", description = "Broker data, checkpoints and tables (default: a new temp dir, removed).")
+    @Option(names = "--work-dir",
+            description = "Broker data, checkpoints and tables (default: a new temp dir, removed).")
     Path workDir;
 
     private final PrintStream log = System.out;
@@ -204,7 +211,7 @@ public final class Bench implements Callable<Integer> {
         Path sqlTable = work.resolve("warehouse/sql-" + run);
         record("flink sql parquet", rate(sent.unique(), timed("flink sql parquet",
                 () -> await(sql.columnar(unique(1), sqlTable.toUri().toString(), "bench-sql-columnar-" + run)))));
-        record("flink sql bytes/row", (double) parquetBytes(sqlTable) / sent.unique());
+        record("flink sql bytes/row", (double) bytes(sqlTable, name -> name.startsWith("part-")) / sent.unique());
 
         KappaConfig replay = base.with("replay.source=" + valid(1), "columnar.table=replay");
         record("replay", rate(validCount, timed("replay",
@@ -281,10 +288,7 @@ public final class Bench implements Callable<Integer> {
             long started = System.nanoTime();
             for (long i = 0; generator.hasNext(); i++) {
                 EventGenerator.Generated event = generator.next();
-                long due = started + i * 1_000_000_000L / latencyRate;
-                while (System.nanoTime() < due) {
-                    Thread.onSpinWait();
-                }
+                GenerateCommand.pace(started, i, latencyRate);
                 watcher.sent(event.eventId());
                 uniques += event.kind() == EventGenerator.Kind.UNIQUE ? 1 : 0;
                 producer.send(new ProducerRecord<>(
@@ -338,7 +342,7 @@ public final class Bench implements Callable<Integer> {
             }
             String newest = RetainedCheckpoints.latest(checkpoints.toUri().toString())
                     .orElseThrow(() -> new IllegalStateException("no checkpoint in " + checkpoints));
-            return directoryBytes(Path.of(java.net.URI.create(newest)));
+            return bytes(Path.of(URI.create(newest)), name -> true);
         } finally {
             client.cancel().get();
         }
@@ -476,16 +480,11 @@ public final class Bench implements Callable<Integer> {
         return "unique-" + run;
     }
 
-    private static long parquetBytes(Path dir) throws IOException {
+    /** Bytes of the regular files under {@code dir} whose names {@code counted} accepts. */
+    private static long bytes(Path dir, Predicate<String> counted) throws IOException {
         try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".parquet")
-                    || f.getFileName().toString().startsWith("part-")).mapToLong(Bench::size).sum();
-        }
-    }
-
-    private static double directoryBytes(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(Bench::size).sum();
+            return files.filter(f -> Files.isRegularFile(f) && counted.test(f.getFileName().toString()))
+                    .mapToLong(Bench::size).sum();
         }
     }
 
@@ -496,5 +495,4 @@ public final class Bench implements Callable<Integer> {
             throw new UncheckedIOException(e);
         }
     }
-
 }

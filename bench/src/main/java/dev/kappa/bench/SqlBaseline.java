@@ -3,7 +3,6 @@ package dev.kappa.bench;
 import java.time.Duration;
 import java.util.stream.Collectors;
 
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -81,13 +80,11 @@ final class SqlBaseline {
     }
 
     private StreamTableEnvironment tables(String name) {
-        Configuration flink = FlinkEnvironments.flinkConfiguration(config.with(
-                "checkpoint.dir=" + config.get(CommonOptions.CHECKPOINT_DIR) + "/" + name));
         // The planner names its operators itself; the uid discipline is the jobs' own.
-        flink.set(PipelineOptions.AUTO_GENERATE_UIDS, true);
-        flink.set(PipelineOptions.NAME, name);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
-        env.setParallelism(config.get(CommonOptions.PARALLELISM));
+        StreamExecutionEnvironment env = FlinkEnvironments.create(config.with(
+                "checkpoint.dir=" + config.get(CommonOptions.CHECKPOINT_DIR) + "/" + name,
+                "flink." + PipelineOptions.AUTO_GENERATE_UIDS.key() + "=true",
+                "flink." + PipelineOptions.NAME.key() + "=" + name));
         StreamTableEnvironment tables = StreamTableEnvironment.create(env);
         tables.getConfig().set("table.local-time-zone", "UTC");
         return tables;

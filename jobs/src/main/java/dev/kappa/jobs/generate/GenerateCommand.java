@@ -143,7 +143,8 @@ public final class GenerateCommand implements Runnable {
                 byKind[EventGenerator.Kind.MALFORMED.ordinal()]);
     }
 
-    private static void pace(long started, long sent, long rate) throws InterruptedException {
+    /** Waits until the {@code sent}-th record is due at {@code rate} per second from {@code started} (nanoTime). */
+    public static void pace(long started, long sent, long rate) throws InterruptedException {
         long due = started + sent * 1_000_000_000L / rate;
         long wait = due - System.nanoTime();
         if (wait > 1_000_000) {
