@@ -36,8 +36,7 @@ final class AuditCommand implements Runnable {
     @Override
     public void run() {
         KappaConfig config = table.load();
-        TableVersions versions = TableMixin.versions(config);
-        try {
+        try (TableVersions versions = TableMixin.versions(config)) {
             int number = version != null ? TableVersions.parseVersion(version)
                     : versions.current().orElseThrow(() -> new IllegalArgumentException("table " + versions.table()
                             + " has no published version; name one with --version"));

@@ -1,7 +1,6 @@
 package dev.kappa.jobs.cli;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
@@ -12,7 +11,6 @@ import java.util.Set;
 import dev.kappa.common.config.KappaConfig;
 import dev.kappa.common.kafka.KafkaAdmin;
 import dev.kappa.common.kafka.KafkaSettings;
-import dev.kappa.jobs.columnar.ColumnarSettings;
 import dev.kappa.jobs.ops.FlinkRest;
 import dev.kappa.jobs.table.TableVersions;
 import picocli.CommandLine.Command;
@@ -63,12 +61,10 @@ final class StatusCommand implements Runnable {
             }
         }
         printLag(config, jobs);
-        TableVersions versions = TableMixin.versions(config);
-        System.out.println("table " + versions.table() + " in " + ColumnarSettings.from(config).warehouse() + ":");
-        try {
+        try (TableVersions versions = TableMixin.versions(config)) {
+            System.out.println("table " + versions.catalog().name() + "." + versions.catalog().identifier(versions.table())
+                    + " at " + versions.catalog().tableLocation(versions.table()) + ":");
             TableCommand.printVersions(versions, System.out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
         if (unreachable != null) {
             throw new IllegalStateException(unreachable);

@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.OptionalInt;
 
-import dev.kappa.jobs.columnar.FileProvenance;
+import org.apache.iceberg.Snapshot;
+
 import dev.kappa.jobs.columnar.TableScan;
 import dev.kappa.jobs.table.TableVersion;
 import dev.kappa.jobs.table.TableVersions;
@@ -17,9 +19,9 @@ import picocli.CommandLine.Parameters;
 
 /** Lists and switches table versions. */
 @Command(name = "table", mixinStandardHelpOptions = true,
-        description = {"Manage a table's versions: <warehouse>/<table>/_CURRENT names the published one (readers "
-                + "resolve it once per query), _versions.json keeps the history. Switching replaces _CURRENT "
-                + "atomically. Run one of these per table at a time."},
+        description = {"Manage a table's versions in the Iceberg catalog: version N is the branch vN, the published "
+                + "one is the table's main branch, which engines read by the table's name. Publishing and rolling "
+                + "back are one atomic catalog commit; commands may run at the same time."},
         subcommands = {TableCommand.ListVersions.class, TableCommand.Show.class, TableCommand.Publish.class,
                 TableCommand.Rollback.class, TableCommand.Drop.class})
 final class TableCommand implements Runnable {
@@ -38,7 +40,7 @@ final class TableCommand implements Runnable {
         }
     }
 
-    static void printVersions(TableVersions versions, PrintStream out) throws IOException {
+    static void printVersions(TableVersions versions, PrintStream out) {
         OptionalInt current = versions.current();
         if (versions.list().isEmpty()) {
             out.println("table " + versions.table() + " has no versions yet");
@@ -53,24 +55,19 @@ final class TableCommand implements Runnable {
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true,
-            description = "One version's record, and what its directory holds now.")
+            description = "One version's record, and what its newest snapshot holds.")
     static final class Show extends VersionAction {
         @Override
         void act(TableVersions versions, int version) throws IOException {
             TableVersion entry = versions.require(version);
             System.out.println(new String(TableVersions.toJson(entry), StandardCharsets.UTF_8));
-            long files = 0;
-            long rows = 0;
-            int partitions = 0;
-            int complete = 0;
-            for (TableScan.Partition partition : TableScan.partitions(versions.versionPath(version))) {
-                partitions++;
-                complete += partition.complete() ? 1 : 0;
-                files += partition.files().size();
-                rows += partition.sum(FileProvenance.ROWS);
-            }
-            System.out.printf("%s: %d partitions (%d complete), %d files, %,d rows%n",
-                    versions.versionPath(version), partitions, complete, files, rows);
+            List<TableScan.Partition> partitions = TableScan.partitionsOf(versions.files(version));
+            long files = partitions.stream().mapToLong(p -> p.files().size()).sum();
+            long complete = partitions.stream().filter(TableScan.Partition::complete).count();
+            Snapshot head = versions.head(version);
+            System.out.printf("branch %s at snapshot %d: %d partitions (%d complete), %d files, %,d rows, in %s%n",
+                    entry.branch(), head.snapshotId(), partitions.size(), complete, files,
+                    versions.rowCount(version), versions.versionPath(version));
         }
     }
 
@@ -113,8 +110,8 @@ final class TableCommand implements Runnable {
 
         @Override
         public void run() {
-            try {
-                act(TableMixin.versions(table.load()));
+            try (TableVersions versions = TableMixin.versions(table.load())) {
+                act(versions);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

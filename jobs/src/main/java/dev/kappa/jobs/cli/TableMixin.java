@@ -22,8 +22,9 @@ public final class TableMixin {
         return table == null ? loaded : loaded.with(ColumnarOptions.TABLE.key() + "=" + table);
     }
 
+    /** The table in the catalog; the caller closes it. */
     static TableVersions versions(KappaConfig config) {
         ColumnarSettings settings = ColumnarSettings.from(config);
-        return TableVersions.of(settings.warehouse(), settings.table());
+        return TableVersions.open(settings.catalog(), settings.table());
     }
 }

@@ -1,8 +1,13 @@
 package dev.kappa.jobs.columnar;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -15,6 +20,9 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
+import org.apache.iceberg.Snapshot;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.kappa.common.config.CommonOptions;
 import dev.kappa.common.config.ConfigException;
@@ -29,11 +37,13 @@ import dev.kappa.common.kafka.LoggedEventDeserializer;
 import dev.kappa.jobs.table.TableVersion;
 import dev.kappa.jobs.table.TableVersions;
 import dev.kappa.jobs.table.VersionState;
+import dev.kappa.jobs.table.VersionWriter;
 
 /**
  * Columnar conversion: {@code topics.unique} → a Parquet table partitioned by event hour, written
  * exactly-once (a file is visible only once the checkpoint that wrote it commits), compacted toward
- * a target size, with a {@code _SUCCESS} marker in each complete partition. {@link #define} is the
+ * a target size, with a {@code _SUCCESS} marker in each complete partition, and committed to the
+ * version's branch of the table's Iceberg metadata. {@link #define} is the
  * workflow; the rest plugs in Kafka from config.
  */
 public final class ColumnarJob {
@@ -43,6 +53,10 @@ public final class ColumnarJob {
     public static final String SOURCE_UID = "columnar-kafka-source";
     public static final String TRACKER_UID = "columnar-partition-tracker";
     public static final String SINK_UID = "columnar-parquet-sink";
+    /** The writer named in the snapshot that a finished bounded run commits from the client. */
+    static final String BOUNDED_RUN_WRITER = "bounded-run";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ColumnarJob.class);
 
     /** Part files are named {@code part-<uuid>-<subtask>-<n>.parquet}; compacted ones start with compacted-. */
     static final OutputFileConfig FILE_NAMES = OutputFileConfig.builder().withPartPrefix("part")
@@ -53,9 +67,15 @@ public final class ColumnarJob {
 
     /**
      * The workflow. {@code log} must carry event-time timestamps and watermarks, as
-     * {@link LogWatermarks} makes them: partitions are closed by the watermark.
+     * {@link LogWatermarks} makes them: partitions are closed by the watermark. {@code settings} must
+     * carry the columns its version was registered with ({@link #registerVersion}): the files are
+     * written with their Iceberg field ids, and committed to the version's branch.
      */
     public static void define(DataStream<LoggedEvent> log, ColumnarSettings settings) {
+        if (settings.schema().columnIds().isEmpty()) {
+            throw new IllegalArgumentException(settings.table() + " v" + settings.version()
+                    + ": register the version in the catalog before writing it (ColumnarJob.registerVersion)");
+        }
         SingleOutputStreamOperator<TableRow> rows = log
                 .transform("track partitions", TypeInformation.of(TableRow.class),
                         new PartitionTracker(settings.commitDelay().toMillis()))
@@ -84,9 +104,9 @@ public final class ColumnarJob {
     }
 
     /**
-     * Checks the configuration and the broker, records the version it writes (publishing it if the
-     * table has no published version yet: the first live version is what readers read), then runs the
-     * job and waits for it to end (unless submitted detached).
+     * Checks the configuration and the broker, records the version it writes in the catalog
+     * (publishing it if the table has no published version yet: the first live version is what readers
+     * read), then runs the job and waits for it to end (unless submitted detached).
      */
     public static JobExecutionResult run(KappaConfig config, boolean bounded) throws Exception {
         String jobName = jobName(config);
@@ -96,35 +116,64 @@ public final class ColumnarJob {
         try (KafkaAdmin admin = new KafkaAdmin(KafkaSettings.from(config))) {
             admin.requireTopics(List.of(unique));
         }
-        TableVersions versions = TableVersions.of(settings.warehouse(), settings.table());
-        registerLiveVersion(versions, settings.version(), jobName, unique);
-        StreamExecutionEnvironment env = FlinkEnvironments.create(config);
-        define(kafkaSource(env, config, jobName, bounded), settings);
-        JobClient client = env.executeAsync(jobName);
-        versions.update(settings.version(), v -> v.withJobId(client.getJobID().toString()));
-        if (FlinkEnvironments.detached(env)) {
-            return new DetachedJobExecutionResult(client.getJobID());
+        try (TableVersions versions = TableVersions.open(settings.catalog(), settings.table())) {
+            settings = registerVersion(versions, settings, jobName, unique);
+            StreamExecutionEnvironment env = FlinkEnvironments.create(config);
+            define(kafkaSource(env, config, jobName, bounded), settings);
+            JobClient client = env.executeAsync(jobName);
+            versions.update(settings.version(), v -> v.withJobId(client.getJobID().toString()));
+            if (FlinkEnvironments.detached(env)) {
+                return new DetachedJobExecutionResult(client.getJobID());
+            }
+            JobExecutionResult result = client.getJobExecutionResult().get();
+            if (bounded) {
+                recordBoundedRun(versions, settings.version());
+            }
+            return result;
         }
-        JobExecutionResult result = client.getJobExecutionResult().get();
-        if (bounded) {
-            recordBoundedRun(versions, settings.version());
-        }
-        return result;
     }
 
     /**
-     * After a bounded run into {@code version} has finished: marks every partition it wrote complete
-     * (its input ended) and records the version's row count, taken from the footers.
+     * After a bounded run into {@code version} has finished: commits the files of its last checkpoint
+     * (they become visible as the job ends, after the streaming committer has stopped), marks every
+     * partition it wrote complete (its input ended), and records the version's row count.
      */
     public static void recordBoundedRun(TableVersions versions, int version) throws IOException {
         String versionPath = versions.versionPath(version);
-        SuccessMarkers.markAfterBoundedRun(versionPath);
-        long rows = TableScan.rowCount(versionPath);
+        Set<String> committed = new HashSet<>();
+        versions.files(version).forEach(file -> committed.add(new Path(file).getPath()));
+        List<VersionWriter.NewFile> missing = new ArrayList<>();
+        for (TableScan.Partition partition : TableScan.partitions(versionPath)) {
+            for (Path file : partition.files()) {
+                if (!committed.contains(file.getPath())) {
+                    missing.add(new VersionWriter.NewFile(file.toString(), partition.name()));
+                }
+            }
+        }
+        List<String> marked = SuccessMarkers.markAfterBoundedRun(versionPath);
+        if (!missing.isEmpty() || !marked.isEmpty()) {
+            Map<String, String> summary = new LinkedHashMap<>();
+            summary.put(VersionWriter.WRITER, BOUNDED_RUN_WRITER);
+            if (!marked.isEmpty()) {
+                summary.put(VersionWriter.COMPLETED_PARTITIONS, String.join(",", marked));
+            }
+            Snapshot snapshot = new VersionWriter(versions, version).append(missing, summary);
+            LOG.info("Committed the last {} files and {} complete partitions of the bounded run to {} v{} as "
+                    + "Iceberg snapshot {}", missing.size(), marked.size(), versions.table(), version,
+                    snapshot.snapshotId());
+        }
+        long rows = versions.rowCount(version);
         versions.update(version, v -> v.withRows(rows));
     }
 
-    private static void registerLiveVersion(TableVersions versions, int version, String jobName, String topic)
-            throws IOException {
+    /**
+     * Records the version {@code settings} names in the catalog, if it is new, with the columns of
+     * {@code settings}; the table's first version is published at once, so that a live table is read
+     * from its first commit. Returns the settings with the version's registered columns and field ids.
+     */
+    public static ColumnarSettings registerVersion(TableVersions versions, ColumnarSettings settings, String jobName,
+            String topic) {
+        int version = settings.version();
         Optional<TableVersion> known = versions.get(version);
         if (known.isPresent()) {
             if (!known.get().sourceTopic().equals(topic)) {
@@ -132,13 +181,14 @@ public final class ColumnarJob {
                         + " was built from " + known.get().sourceTopic() + ", not " + topic
                         + "; write a new version instead");
             }
-            return;
+        } else {
+            versions.add(TableVersion.live(version, jobName, topic), settings.schema());
+            if (versions.current().isEmpty()) {
+                versions.update(version, v -> v.withState(VersionState.READY));
+                versions.publish(version);
+            }
         }
-        versions.add(TableVersion.live(version, jobName, topic));
-        if (versions.current().isEmpty()) {
-            versions.update(version, v -> v.withState(VersionState.READY));
-            versions.publish(version);
-        }
+        return settings.withSchema(versions.columnsOf(version, settings.schema()));
     }
 
     /** topics.unique, read_committed, with event-time watermarks; the consumer group is the job name. */

@@ -11,12 +11,13 @@ import org.apache.flink.util.TimeUtils;
 
 import dev.kappa.common.config.ConfigException;
 import dev.kappa.common.config.KappaConfig;
+import dev.kappa.jobs.table.CatalogSettings;
 import dev.kappa.jobs.table.TableVersions;
 
 /** The part of the configuration the columnar job needs on the task managers, validated. */
 public record ColumnarSettings(String warehouse, String table, int version, TableSchema schema,
         ColumnarOptions.Compression compression, long rowGroupSize, int pageSize, long targetFileSize,
-        int compactAfterCheckpoints, Duration commitDelay) implements Serializable {
+        int compactAfterCheckpoints, Duration commitDelay, CatalogSettings catalog) implements Serializable {
 
     public ColumnarSettings {
         if (!table.matches("[A-Za-z0-9_][A-Za-z0-9_.-]*")) {
@@ -47,12 +48,19 @@ public record ColumnarSettings(String warehouse, String table, int version, Tabl
                 config.get(ColumnarOptions.VERSION), new TableSchema(projected(config.get(ColumnarOptions.FIELDS))),
                 config.get(ColumnarOptions.COMPRESSION), config.get(ColumnarOptions.ROW_GROUP_SIZE).getBytes(),
                 (int) pageSize, config.get(ColumnarOptions.TARGET_FILE_SIZE).getBytes(),
-                config.get(ColumnarOptions.COMPACT_AFTER_CHECKPOINTS), config.get(ColumnarOptions.COMMIT_DELAY));
+                config.get(ColumnarOptions.COMPACT_AFTER_CHECKPOINTS), config.get(ColumnarOptions.COMMIT_DELAY),
+                CatalogSettings.from(config));
     }
 
     /** {@code <warehouse>/<table>/v<N>}: where this job writes its partitions. */
     public String versionPath() {
-        return TableVersions.of(warehouse, table).versionPath(version);
+        return TableVersions.versionPath(catalog.tableLocation(table), version);
+    }
+
+    /** These settings with the columns (and field ids) the version was registered with in the catalog. */
+    public ColumnarSettings withSchema(TableSchema registered) {
+        return new ColumnarSettings(warehouse, table, version, registered, compression, rowGroupSize, pageSize,
+                targetFileSize, compactAfterCheckpoints, commitDelay, catalog);
     }
 
     private static List<ProjectedField> projected(Map<String, String> fields) {

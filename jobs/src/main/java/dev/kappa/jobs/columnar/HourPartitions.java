@@ -13,7 +13,7 @@ import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.
  */
 public final class HourPartitions implements BucketAssigner<TableRow, String> {
 
-    static final long HOUR_MILLIS = 3_600_000L;
+    public static final long HOUR_MILLIS = 3_600_000L;
     private static final Pattern NAME = Pattern.compile("dt=\\d{4}-\\d{2}-\\d{2}/hr=\\d{2}");
 
     /** Rows arrive mostly in time order: the last hour's name is reused rather than formatted again. */

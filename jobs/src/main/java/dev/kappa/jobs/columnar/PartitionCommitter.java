@@ -19,9 +19,10 @@ import dev.kappa.common.metrics.Tally;
  * end plus the commit delay (so every writing subtask has reported its {@link PartitionClosed}
  * count), and the visible files hold at least that many on-time rows, as their footers say. Counting
  * rows rather than trusting checkpoint order keeps this right however long compaction holds files
- * back. Files seen again after a recovery are recognized by name and not counted twice.
+ * back. Files seen again after a recovery are recognized by name and not counted twice. Every new
+ * file and every completed partition is passed on to the {@link TableCommitter}.
  */
-final class PartitionCommitter extends KeyedCoProcessFunction<String, CommittedFile, PartitionClosed, Void> {
+final class PartitionCommitter extends KeyedCoProcessFunction<String, CommittedFile, PartitionClosed, TableChange> {
 
     private final String versionPath;
     private final long commitDelayMillis;
@@ -51,11 +52,12 @@ final class PartitionCommitter extends KeyedCoProcessFunction<String, CommittedF
     }
 
     @Override
-    public void processElement1(CommittedFile file, Context ctx, Collector<Void> out) throws Exception {
+    public void processElement1(CommittedFile file, Context ctx, Collector<TableChange> out) throws Exception {
         String name = new Path(file.path()).getName();
         if (countedFiles.contains(name)) {
             return;
         }
+        out.collect(TableChange.file(file.partition(), file.path()));
         Map<String, String> metadata = TableFileReader.metadata(new Path(file.path()));
         filesCommitted.increment();
         fieldMismatches.add(Long.parseLong(metadata.getOrDefault(FileProvenance.FIELD_MISMATCHES, "0")));
@@ -64,11 +66,11 @@ final class PartitionCommitter extends KeyedCoProcessFunction<String, CommittedF
         }
         countedFiles.put(name, true);
         visibleRows.update(orZero(visibleRows.value()) + Long.parseLong(metadata.get(FileProvenance.ON_TIME_ROWS)));
-        commitIfComplete(ctx.getCurrentKey(), ctx.timerService().currentWatermark());
+        commitIfComplete(ctx.getCurrentKey(), ctx.timerService().currentWatermark(), out);
     }
 
     @Override
-    public void processElement2(PartitionClosed closed, Context ctx, Collector<Void> out) throws Exception {
+    public void processElement2(PartitionClosed closed, Context ctx, Collector<TableChange> out) throws Exception {
         if (Boolean.TRUE.equals(committed.value())) {
             return;
         }
@@ -76,15 +78,15 @@ final class PartitionCommitter extends KeyedCoProcessFunction<String, CommittedF
         ctx.timerService().registerEventTimeTimer(closesAt(closed.partition()));
         // A timer at or behind the watermark fires only when the watermark next moves, which a quiet
         // stream may never do; if the partition is already complete, say so now.
-        commitIfComplete(ctx.getCurrentKey(), ctx.timerService().currentWatermark());
+        commitIfComplete(ctx.getCurrentKey(), ctx.timerService().currentWatermark(), out);
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Void> out) throws Exception {
-        commitIfComplete(ctx.getCurrentKey(), timestamp);
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<TableChange> out) throws Exception {
+        commitIfComplete(ctx.getCurrentKey(), timestamp, out);
     }
 
-    private void commitIfComplete(String partition, long watermark) throws Exception {
+    private void commitIfComplete(String partition, long watermark, Collector<TableChange> out) throws Exception {
         if (Boolean.TRUE.equals(committed.value()) || watermark < closesAt(partition)) {
             return;
         }
@@ -95,6 +97,7 @@ final class PartitionCommitter extends KeyedCoProcessFunction<String, CommittedF
             return;
         }
         SuccessMarkers.write(versionPath, partition, visible);
+        out.collect(TableChange.complete(partition, visible));
         committed.update(true);
         expectedRows.clear();
         visibleRows.clear();

@@ -3,6 +3,8 @@ package dev.kappa.jobs.columnar;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.apache.flink.core.fs.Path;
 
@@ -16,9 +18,17 @@ public final class SuccessMarkers {
     private SuccessMarkers() {
     }
 
-    /** Replaced atomically, so a reader never sees a half-written marker. */
+    /**
+     * Written once, under a hidden name and then renamed, so a reader never sees a half-written
+     * marker. A marker that is already there (a committer restored from before it wrote it) is kept:
+     * object stores cannot rename onto an existing object.
+     */
     static void write(String versionPath, String partition, long onTimeRows) throws IOException {
-        AtomicFiles.replace(new Path(new Path(versionPath, partition), NAME),
+        Path marker = new Path(new Path(versionPath, partition), NAME);
+        if (marker.getFileSystem().exists(marker)) {
+            return;
+        }
+        AtomicFiles.replace(marker,
                 ("{\"on_time_rows\":" + onTimeRows + ",\"committed_at\":\"" + Instant.now() + "\"}\n")
                         .getBytes(StandardCharsets.UTF_8));
     }
@@ -27,14 +37,14 @@ public final class SuccessMarkers {
      * Marks every partition still unmarked after a bounded run has finished: its input ended, so the
      * watermark reached the end of time, and every file was committed when the job finished. Needed
      * because the files of the job's last checkpoint are committed as the job ends, too late for the
-     * streaming committer to see them. Returns how many partitions it marked.
+     * streaming committer to see them. Returns the partitions it marked.
      */
-    public static int markAfterBoundedRun(String versionPath) throws IOException {
-        int marked = 0;
+    public static List<String> markAfterBoundedRun(String versionPath) throws IOException {
+        List<String> marked = new ArrayList<>();
         for (TableScan.Partition partition : TableScan.partitions(versionPath)) {
             if (!partition.complete() && !partition.files().isEmpty()) {
                 write(versionPath, partition.name(), partition.sum(FileProvenance.ON_TIME_ROWS));
-                marked++;
+                marked.add(partition.name());
             }
         }
         return marked;

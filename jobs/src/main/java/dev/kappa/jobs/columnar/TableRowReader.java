@@ -40,7 +40,8 @@ final class TableRowReader implements AutoCloseable {
             return null;
         }
         String eventId = row.getString(EventFields.EVENT_ID, 0);
-        long eventTime = row.getLong(EventFields.EVENT_TIME, 0);
+        long eventTime = TableSchema.toMillis(row.getLong(EventFields.EVENT_TIME, 0),
+                row.getType().getType(EventFields.EVENT_TIME));
         CanonicalEvent event = new CanonicalEvent(eventId, eventTime, canonicalJson(row, eventId, eventTime));
         return new TableRow(new LoggedEvent(event, topic, row.getInteger(TableSchema.LOG_PARTITION, 0),
                 row.getLong(TableSchema.LOG_OFFSET, 0)), row.getBoolean(TableSchema.ARRIVED_LATE, 0));

@@ -115,7 +115,7 @@ final class TableRowWriteSupport extends WriteSupport<TableRow> {
         addBinary(0, EventFields.EVENT_ID, Binary.fromString(event.eventId()));
         addBinary(1, EventFields.EVENT_TYPE, Binary.fromString(eventType));
         consumer.startField(EventFields.EVENT_TIME, 2);
-        consumer.addLong(event.eventTimeMillis());
+        consumer.addLong(Math.multiplyExact(event.eventTimeMillis(), 1000L));
         consumer.endField(EventFields.EVENT_TIME, 2);
         if (source != null) {
             addBinary(3, EventFields.SOURCE, Binary.fromString(source));
@@ -173,25 +173,29 @@ final class TableRowWriteSupport extends WriteSupport<TableRow> {
     }
 
     private static Long timestamp(JsonToken token, JsonParser parser) throws IOException {
+        long millis;
         if (token == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
-            return parser.getLongValue();
-        }
-        if (token == JsonToken.VALUE_STRING) {
+            millis = parser.getLongValue();
+        } else if (token == JsonToken.VALUE_STRING) {
             try {
-                return OffsetDateTime.parse(parser.getText(), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+                millis = OffsetDateTime.parse(parser.getText(), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
                         .toInstant().toEpochMilli();
-            } catch (DateTimeException e) {
+            } catch (DateTimeException | ArithmeticException e) {
                 return null;
             }
+        } else {
+            return null;
         }
-        return null;
+        // stored as microseconds: a time that cannot be is a mismatch, not a failed job
+        return Math.abs(millis) <= Long.MAX_VALUE / 1000 ? millis : null;
     }
 
     private void addProjected(int index, ProjectedField field, Object value) {
         consumer.startField(field.name(), index);
         switch (field.type()) {
             case STRING -> consumer.addBinary(Binary.fromString((String) value));
-            case LONG, TIMESTAMP -> consumer.addLong((Long) value);
+            case LONG -> consumer.addLong((Long) value);
+            case TIMESTAMP -> consumer.addLong(Math.multiplyExact((Long) value, 1000L));
             case DOUBLE -> consumer.addDouble((Double) value);
             case BOOLEAN -> consumer.addBoolean((Boolean) value);
         }

@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 import org.apache.flink.core.fs.FileStatus;
@@ -20,8 +21,10 @@ import org.apache.parquet.schema.Type;
 import dev.kappa.common.event.EventFields;
 
 /**
- * Reads a table version as a reader sees it: only visible files (hidden and in-progress names are
- * skipped, as Spark, Trino and Hive skip them), partition by partition.
+ * Reads a table version's rows with the table's own Parquet reader, partition by partition: the
+ * files its catalog snapshot lists ({@link #partitionsOf}), or, while a bounded run is finished, the
+ * visible files of its directory (hidden and in-progress names are skipped, as Spark, Trino and Hive
+ * skip them).
  */
 public final class TableScan {
 
@@ -74,7 +77,29 @@ public final class TableScan {
         return partitions;
     }
 
-    /** Rows in the visible files, from their footers (no row is read). */
+    /**
+     * The partitions of a list of files, such as a version's files in the catalog: grouped by their
+     * partition directory, complete where that directory holds a marker.
+     */
+    public static List<Partition> partitionsOf(List<String> files) throws IOException {
+        Map<String, List<Path>> byDirectory = new TreeMap<>();
+        for (String file : files) {
+            Path path = new Path(file);
+            byDirectory.computeIfAbsent(path.getParent().toString(), k -> new ArrayList<>()).add(path);
+        }
+        List<Partition> partitions = new ArrayList<>();
+        for (Map.Entry<String, List<Path>> directory : byDirectory.entrySet()) {
+            Path hour = new Path(directory.getKey());
+            List<Path> hourFiles = directory.getValue();
+            hourFiles.sort(Comparator.comparing(Path::getName));
+            Path marker = new Path(hour, SuccessMarkers.NAME);
+            partitions.add(new Partition(hour.getParent().getName() + "/" + hour.getName(), hourFiles,
+                    marker.getFileSystem().exists(marker)));
+        }
+        return partitions;
+    }
+
+    /** Rows in the visible files of a version's directory, from their footers (no row is read). */
     public static long rowCount(String versionPath) throws IOException {
         long rows = 0;
         for (Partition partition : partitions(versionPath)) {
@@ -84,7 +109,11 @@ public final class TableScan {
     }
 
     public static void forEachRow(String versionPath, Consumer<Row> action) throws IOException {
-        for (Partition partition : partitions(versionPath)) {
+        forEachRow(partitions(versionPath), action);
+    }
+
+    public static void forEachRow(List<Partition> partitions, Consumer<Row> action) throws IOException {
+        for (Partition partition : partitions) {
             for (Path file : partition.files()) {
                 TableFileReader.forEachRecord(file,
                         (schema, record) -> action.accept(row(partition.name(), file.getName(), schema, record)));
@@ -99,7 +128,8 @@ public final class TableScan {
             projected.put(column.getName(), g.getFieldRepetitionCount(i) == 0 ? null : value(g, i, column));
         }
         return new Row(partition, file, g.getString(EventFields.EVENT_ID, 0), g.getString(EventFields.EVENT_TYPE, 0),
-                g.getLong(EventFields.EVENT_TIME, 0), optionalString(g, EventFields.SOURCE),
+                TableSchema.toMillis(g.getLong(EventFields.EVENT_TIME, 0), schema.getType(EventFields.EVENT_TIME)),
+                optionalString(g, EventFields.SOURCE),
                 optionalString(g, EventFields.PAYLOAD), g.getInteger(TableSchema.LOG_PARTITION, 0),
                 g.getLong(TableSchema.LOG_OFFSET, 0), g.getBoolean(TableSchema.ARRIVED_LATE, 0), projected);
     }
@@ -108,7 +138,7 @@ public final class TableScan {
         PrimitiveType.PrimitiveTypeName type = column.asPrimitiveType().getPrimitiveTypeName();
         return switch (type) {
             case BINARY -> g.getString(index, 0);
-            case INT64 -> g.getLong(index, 0);
+            case INT64 -> TableSchema.toMillis(g.getLong(index, 0), column);
             case DOUBLE -> g.getDouble(index, 0);
             case BOOLEAN -> g.getBoolean(index, 0);
             default -> throw new IllegalStateException("unexpected column type " + column);

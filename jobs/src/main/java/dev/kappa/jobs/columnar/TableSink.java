@@ -3,6 +3,7 @@ package dev.kappa.jobs.columnar;
 import java.io.IOException;
 import java.util.Collection;
 
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.api.connector.sink2.CommitterInitContext;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -22,7 +23,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
  * Flink's FileSink (exactly-once two-phase commit, compaction) plus a post-commit step that sees
- * every file once it is visible and marks partitions complete. Everything but the post-commit
+ * every file once it is visible, marks partitions complete and commits both to the Iceberg table. Everything but the post-commit
  * topology is the FileSink's own, so its state and guarantees are unchanged.
  */
 final class TableSink implements Sink<TableRow>, SupportsWriterState<TableRow, FileWriterBucketState>,
@@ -50,7 +51,10 @@ final class TableSink implements Sink<TableRow>, SupportsWriterState<TableRow, F
                 .keyBy(CommittedFile::partition)
                 .connect(closedPartitions.keyBy(PartitionClosed::partition))
                 .process(new PartitionCommitter(settings.versionPath(), settings.commitDelay().toMillis()))
-                .name("mark complete partitions (_SUCCESS)").uid(COMMITTER_UID);
+                .name("mark complete partitions (_SUCCESS)").uid(COMMITTER_UID)
+                .transform("commit to the Iceberg table", Types.VOID,
+                        new TableCommitter(settings.catalog(), settings.table(), settings.version()))
+                .uid(TableCommitter.UID).setParallelism(1);
     }
 
     @Override

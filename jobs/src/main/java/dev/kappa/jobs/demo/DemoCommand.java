@@ -33,6 +33,7 @@ import dev.kappa.jobs.generate.EventGenerator;
 import dev.kappa.jobs.generate.GenerateCommand;
 import dev.kappa.jobs.ingest.IngestJob;
 import dev.kappa.jobs.ingest.IngestSummary;
+import dev.kappa.jobs.table.TableVersions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -128,7 +129,10 @@ public final class DemoCommand implements Runnable {
         TopicCount uniqueOut = TopicCount.read(kafka, unique);
         out.printf("  topics    %s: %s; %s: %s; %s: %s%n", valid, validOut, unique, uniqueOut, dlq, dlqOut);
 
-        TableCount rows = TableCount.read(table.versionPath());
+        TableCount rows;
+        try (TableVersions versions = TableVersions.open(table.catalog(), table.table())) {
+            rows = TableCount.read(versions, table.version());
+        }
         boolean ok = validOut.records() == sent.unique() + sent.duplicates() && validOut.distinctIds() == sent.unique()
                 && dlqOut.records() == sent.malformed()
                 && uniqueOut.records() == sent.unique() && uniqueOut.distinctIds() == sent.unique()
@@ -166,11 +170,12 @@ public final class DemoCommand implements Runnable {
     /** What a reader of the table finds: rows, and distinct event ids. */
     private record TableCount(long rows, long distinctIds) {
 
-        static TableCount read(String versionPath) {
+        /** The version's rows as its catalog snapshot lists its files. */
+        static TableCount read(TableVersions versions, int version) {
             Set<String> ids = new HashSet<>();
             long[] rows = {0};
             try {
-                TableScan.forEachRow(versionPath, row -> {
+                TableScan.forEachRow(TableScan.partitionsOf(versions.files(version)), row -> {
                     rows[0]++;
                     ids.add(row.eventId());
                 });

@@ -68,7 +68,7 @@ public final class ReplayJob {
     public record Request(Instant from, boolean resume, boolean publish) {
     }
 
-    /** A replay under way. */
+    /** A replay under way; {@link #finish} closes its catalog connection. */
     public record Started(TableVersions versions, TableVersion version, KappaConfig config, JobClient client,
             ReplayProgress progress) {
     }
@@ -87,12 +87,12 @@ public final class ReplayJob {
         DedupSettings.from(config);
         LogWatermarks.from(config);
         KafkaSettings kafka = KafkaSettings.from(config);
-        TableVersions versions = TableVersions.of(table.warehouse(), table.table());
         String topic = sourceTopic(config);
         String dlq = config.get(CommonOptions.TOPIC_DLQ);
 
         TableVersion version;
         String recoveryPath = null;
+        TableVersions versions = TableVersions.open(table.catalog(), table.table());
         try (KafkaAdmin admin = new KafkaAdmin(kafka)) {
             admin.requireTopics(List.of(topic, dlq));
             admin.verifyTransactionTimeout(config.get(CommonOptions.CHECKPOINT_INTERVAL));
@@ -109,12 +109,14 @@ public final class ReplayJob {
                 String job = config.get(CommonOptions.JOB_NAME) != null ? config.get(CommonOptions.JOB_NAME)
                         : "kappa-replay-" + table.table() + "-v" + number;
                 String checkpoints = new Path(new Path(config.get(CommonOptions.CHECKPOINT_DIR)), job).toString();
-                version = TableVersion.replay(number, job, LogRange.capture(admin, topic, request.from()),
-                        checkpoints);
-                versions.add(version);
+                version = versions.add(TableVersion.replay(number, job,
+                        LogRange.capture(admin, topic, request.from()), checkpoints), table.schema());
                 out.printf("  replay    building %s %s from %s (%,d offsets) as job %s%n", table.table(),
                         version.name(), version.range(), version.range().size(), job);
             }
+        } catch (RuntimeException e) {
+            versions.close();
+            throw e;
         }
 
         KappaConfig jobConfig = config.with("job.name=" + version.job(), "checkpoint.dir=" + version.checkpointDir(),
@@ -126,8 +128,9 @@ public final class ReplayJob {
         DataStream<LoggedEvent> log = env.fromSource(
                 KafkaConnectors.source(kafka, version.range(), version.job(), new LoggedEventDeserializer()),
                 LogWatermarks.from(jobConfig).strategy(), version.range().topic()).uid(SOURCE_UID);
-        define(log, DedupSettings.from(jobConfig), ColumnarSettings.from(jobConfig),
-                DedupJob.deadLetterSink(jobConfig, version.job()));
+        ColumnarSettings columns = ColumnarSettings.from(jobConfig);
+        define(log, DedupSettings.from(jobConfig), columns.withSchema(versions.columnsOf(version.version(),
+                columns.schema())), DedupJob.deadLetterSink(jobConfig, version.job()));
         JobClient client = env.executeAsync(version.job());
         version = versions.update(version.version(), v -> v.withJobId(client.getJobID().toString()));
         ReplayProgress progress = ReplayProgress.start(kafka, version.range(), version.job(),
@@ -140,6 +143,13 @@ public final class ReplayJob {
      * then publishes it if asked. A version that fails its audit is never published.
      */
     public static Outcome finish(Started started, boolean publish, PrintStream out) throws Exception {
+        try (TableVersions versions = started.versions()) {
+            return finish(started, versions, publish, out);
+        }
+    }
+
+    private static Outcome finish(Started started, TableVersions versions, boolean publish, PrintStream out)
+            throws Exception {
         JobExecutionResult result;
         try (ReplayProgress progress = started.progress()) {
             result = started.client().getJobExecutionResult().get();
@@ -148,7 +158,6 @@ public final class ReplayJob {
                     + "continues it from its last checkpoint%n", started.version().name());
             throw e;
         }
-        TableVersions versions = started.versions();
         int number = started.version().version();
         ColumnarJob.recordBoundedRun(versions, number);
         versions.update(number, v -> v.withState(VersionState.READY));
@@ -163,7 +172,8 @@ public final class ReplayJob {
         if (publish) {
             versions.publish(number);
             version = versions.require(number);
-            out.printf("  publish   %s/%s now names %s%n", versions.table(), TableVersions.CURRENT, version.name());
+            out.printf("  publish   %s.%s now shows %s%n", versions.catalog().name(),
+                    versions.catalog().identifier(versions.table()), version.name());
         }
         return new Outcome(version, audit, result);
     }

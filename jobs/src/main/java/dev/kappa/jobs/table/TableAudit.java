@@ -24,7 +24,8 @@ import dev.kappa.jobs.columnar.TableFileReader;
 import dev.kappa.jobs.columnar.TableScan;
 
 /**
- * Reconciles a table version with the log it was built from, reading both in full, and records the
+ * Reconciles a table version with the log it was built from, reading both in full (the version's
+ * files as its catalog snapshot lists them, not as a directory listing finds them), and records the
  * outcome in the version's history: every id of the range must be in exactly one row (unless the
  * version's own job parked it in the DLQ), and every row must point at a log record of the range
  * that carries its id. Holds the range's ids and the table's
@@ -41,11 +42,11 @@ public final class TableAudit {
     public static AuditReport run(KafkaSettings kafka, String dlqTopic, TableVersions versions, int version)
             throws IOException {
         TableVersion entry = versions.require(version);
-        String versionPath = versions.versionPath(version);
+        List<TableScan.Partition> partitions = TableScan.partitionsOf(versions.files(version));
         LogRange range = entry.range();
         String rangeFrom = "versions";
         if (range == null) {
-            range = rangeOfFiles(versionPath, entry.sourceTopic());
+            range = rangeOfFiles(partitions, entry.sourceTopic());
             rangeFrom = "footers";
         }
 
@@ -54,7 +55,7 @@ public final class TableAudit {
         List<String> outside = new ArrayList<>();
         long[] rows = {0};
         LogRange audited = range;
-        TableScan.forEachRow(versionPath, row -> {
+        TableScan.forEachRow(partitions, row -> {
             rows[0]++;
             rowsById.merge(row.eventId(), 1, Integer::sum);
             boolean inRange = audited.contains(row.logPartition(), row.logOffset());
@@ -132,10 +133,11 @@ public final class TableAudit {
      * offsets they hold; the audit covers from the lowest to the highest, so a file lost from the middle
      * is found, one lost from either end is not.
      */
-    private static LogRange rangeOfFiles(String versionPath, String sourceTopic) throws IOException {
+    private static LogRange rangeOfFiles(List<TableScan.Partition> partitions, String sourceTopic)
+            throws IOException {
         Map<Integer, Long> start = new TreeMap<>();
         Map<Integer, Long> end = new TreeMap<>();
-        for (TableScan.Partition partition : TableScan.partitions(versionPath)) {
+        for (TableScan.Partition partition : partitions) {
             for (Path file : partition.files()) {
                 LogRange range = FileProvenance.sourceRange(TableFileReader.metadata(file));
                 if (range == null) {

@@ -1,38 +1,69 @@
 package dev.kappa.jobs.table;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.UnaryOperator;
 
 import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.HasTableOperations;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotRef;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableMetadata;
+import org.apache.iceberg.TableOperations;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.jdbc.JdbcCatalog;
+import org.apache.iceberg.types.Types;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
-import dev.kappa.common.fs.AtomicFiles;
+import dev.kappa.common.event.EventFields;
+import dev.kappa.jobs.columnar.TableSchema;
 
 /**
- * The versions of one table: {@code <warehouse>/<table>/_CURRENT} names the published version and is
- * the only thing readers need; {@code _versions.json} beside it is the history. Both are replaced
- * atomically, so a reader sees the old pointer or the new one, never a partial one. Changes are
- * read-modify-write: run one managing command per table at a time.
+ * The versions of one table, kept in its Iceberg table in the catalog (write-audit-publish with
+ * branches): version N is the branch {@code vN}, whose snapshots hold that version's files and nothing
+ * else; the {@code main} branch, which every engine reads by the table's name, is the published
+ * version; each version's record and schema id are table properties. A version keeps its own schema
+ * among the table's schemas, and publishing makes it the current one in the same commit that moves
+ * main, so readers switch rows and columns at once.
+ *
+ * <p>Every change is one compare-and-swap of the table's metadata in the catalog, retried on a
+ * conflict: two commands at once never lose each other's change.
  */
-public final class TableVersions {
+public final class TableVersions implements AutoCloseable {
 
-    public static final String CURRENT = "_CURRENT";
-    public static final String HISTORY = "_versions.json";
+    private static final Logger LOG = LoggerFactory.getLogger(TableVersions.class);
+
+    static final String VERSION_PROPERTY = "kappa.version.";
+    static final String PUBLISHED = "kappa.published";
+    /** An empty snapshot every new version's branch starts from, so that it inherits no other version's files. */
+    static final String EMPTY_TAG = "kappa-empty";
+    private static final int COMMIT_ATTEMPTS = 100;
 
     static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -40,28 +71,104 @@ public final class TableVersions {
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
+    private final JdbcCatalog catalog;
+    private final CatalogSettings settings;
     private final String table;
-    private final String tablePath;
-    private final Path directory;
+    private final Table iceberg;
 
-    private TableVersions(String table, String tablePath) {
+    private TableVersions(JdbcCatalog catalog, CatalogSettings settings, String table, Table iceberg) {
+        this.catalog = catalog;
+        this.settings = settings;
         this.table = table;
-        this.tablePath = tablePath;
-        this.directory = new Path(tablePath);
+        this.iceberg = iceberg;
     }
 
-    public static TableVersions of(String warehouse, String table) {
-        String root = warehouse.endsWith("/") ? warehouse.substring(0, warehouse.length() - 1) : warehouse;
-        return new TableVersions(table, root + "/" + table);
+    /** Opens the table in the catalog, creating it (empty, nothing published) if it is not there yet. */
+    public static TableVersions open(CatalogSettings settings, String table) {
+        JdbcCatalog catalog = settings.open();
+        try {
+            return new TableVersions(catalog, settings, table, loadOrCreate(catalog, settings, table));
+        } catch (RuntimeException e) {
+            closeQuietly(catalog);
+            throw e;
+        }
+    }
+
+    private static Table loadOrCreate(JdbcCatalog catalog, CatalogSettings settings, String table) {
+        TableIdentifier id = settings.identifier(table);
+        if (!catalog.namespaceExists(id.namespace())) {
+            try {
+                catalog.createNamespace(id.namespace());
+            } catch (AlreadyExistsException e) {
+                // created by a concurrent command
+            }
+        }
+        if (!catalog.tableExists(id)) {
+            refuseOldLayout(settings.tableLocation(table));
+            int[] next = {1};
+            Schema envelope = new TableSchema(List.of()).icebergSchema((name, type) -> next[0]++);
+            try {
+                catalog.buildTable(id, envelope)
+                        .withPartitionSpec(PartitionSpec.builderFor(envelope).hour(EventFields.EVENT_TIME).build())
+                        .withLocation(settings.tableLocation(table))
+                        .withProperty(TableProperties.FORMAT_VERSION, "2")
+                        .withProperty(TableProperties.COMMIT_NUM_RETRIES, "20")
+                        .create();
+                LOG.info("Created Iceberg table {}.{} at {}", settings.name(), id, settings.tableLocation(table));
+            } catch (AlreadyExistsException e) {
+                // created by a concurrent command
+            }
+        }
+        Table loaded = catalog.loadTable(id);
+        if (loaded.refs().get(EMPTY_TAG) == null) {
+            loaded.newFastAppend().set("kappa.empty", "true").commit();
+            try {
+                loaded.manageSnapshots().createTag(EMPTY_TAG, loaded.currentSnapshot().snapshotId()).commit();
+            } catch (IllegalArgumentException e) {
+                loaded.refresh(); // tagged by a concurrent command
+            }
+        }
+        return loaded;
+    }
+
+    /**
+     * Tables of the layout before the catalog ({@code _CURRENT}, {@code _versions.json}) are not
+     * converted: the log is the source of truth, and a replay rebuilds them into the catalog.
+     */
+    private static void refuseOldLayout(String tableLocation) {
+        Path current = new Path(tableLocation, "_CURRENT");
+        try {
+            if (current.getFileSystem().exists(current)) {
+                throw new IllegalStateException(tableLocation + " holds a table of the old layout (_CURRENT, "
+                        + "_versions.json), which is not in the catalog; its Parquet files stay readable as they are. "
+                        + "Move the directory aside and rebuild the table from the log with 'kappa replay --publish'");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public String table() {
         return table;
     }
 
+    public CatalogSettings catalog() {
+        return settings;
+    }
+
+    /** The Iceberg table as the catalog has it now. */
+    public Table iceberg() {
+        iceberg.refresh();
+        return iceberg;
+    }
+
     /** {@code <warehouse>/<table>/v<N>}, in the warehouse URI's own spelling. */
     public String versionPath(int version) {
-        return tablePath + "/v" + version;
+        return versionPath(settings.tableLocation(table), version);
+    }
+
+    public static String versionPath(String tableLocation, int version) {
+        return tableLocation + "/v" + version;
     }
 
     /** A version as users write it: {@code v2} or {@code 2}. */
@@ -72,49 +179,40 @@ public final class TableVersions {
         return Integer.parseInt(text.startsWith("v") ? text.substring(1) : text);
     }
 
-    /** The history, oldest first. */
-    public List<TableVersion> list() throws IOException {
-        Path file = new Path(directory, HISTORY);
-        FileSystem fs = file.getFileSystem();
-        if (!fs.exists(file)) {
-            return List.of();
-        }
-        try (InputStream in = fs.open(file)) {
-            return List.of(JSON.readValue(in, History.class).versions().toArray(TableVersion[]::new));
-        }
+    /** Every version, oldest first. */
+    public List<TableVersion> list() {
+        return versionsOf(iceberg().properties());
     }
 
-    public Optional<TableVersion> get(int version) throws IOException {
-        return list().stream().filter(v -> v.version() == version).findFirst();
+    private static List<TableVersion> versionsOf(Map<String, String> properties) {
+        List<TableVersion> versions = new ArrayList<>();
+        properties.forEach((key, value) -> {
+            if (key.startsWith(VERSION_PROPERTY)) {
+                versions.add(fromJson(value));
+            }
+        });
+        versions.sort(Comparator.comparingInt(TableVersion::version));
+        return versions;
     }
 
-    public TableVersion require(int version) throws IOException {
-        return get(version).orElseThrow(() -> new IllegalArgumentException(
-                "table " + table + " has no version v" + version + " (kappa table list shows what it has)"));
+    public Optional<TableVersion> get(int version) {
+        return Optional.ofNullable(iceberg().properties().get(key(version))).map(TableVersions::fromJson);
     }
 
-    /** The version readers are sent to, if any has been published. */
-    public OptionalInt current() throws IOException {
-        Path file = new Path(directory, CURRENT);
-        FileSystem fs = file.getFileSystem();
-        if (!fs.exists(file)) {
-            return OptionalInt.empty();
-        }
-        String text;
-        try (InputStream in = fs.open(file)) {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            in.transferTo(bytes);
-            text = bytes.toString(StandardCharsets.UTF_8).trim();
-        }
-        if (!text.matches("v[0-9]+")) {
-            throw new IOException(file + " should name a version like v2, holds '" + text + "'");
-        }
-        return OptionalInt.of(Integer.parseInt(text.substring(1)));
+    public TableVersion require(int version) {
+        return get(version).orElseThrow(() -> noSuchVersion(version));
+    }
+
+    /** The version readers of the table's name see, if any has been published. */
+    public OptionalInt current() {
+        String published = iceberg().properties().get(PUBLISHED);
+        return published == null ? OptionalInt.empty() : OptionalInt.of(parseVersion(published));
     }
 
     /** One more than any version recorded or found on disk, so a new build never reuses a directory. */
     public int nextVersion() throws IOException {
         int highest = list().stream().mapToInt(TableVersion::version).max().orElse(0);
+        Path directory = new Path(settings.tableLocation(table));
         FileSystem fs = directory.getFileSystem();
         if (fs.exists(directory)) {
             for (FileStatus child : fs.listStatus(directory)) {
@@ -127,62 +225,104 @@ public final class TableVersions {
         return highest + 1;
     }
 
-    /** Records a new version; refuses one that is already recorded. */
-    public void add(TableVersion version) throws IOException {
-        List<TableVersion> versions = new ArrayList<>(list());
-        if (versions.stream().anyMatch(v -> v.version() == version.version())) {
-            throw new IllegalStateException("table " + table + " already has v" + version.version());
-        }
-        versions.add(version);
-        write(versions);
+    /**
+     * Records a new version with the columns it will be written with: its branch (empty), its schema
+     * (a column keeps the field id it has in the table's other versions; a new one gets a new id), and
+     * its record. Refuses a version that is already recorded. Returns the record, with its schema id.
+     */
+    public TableVersion add(TableVersion version, TableSchema columns) {
+        TableMetadata committed = commit("add " + version.name(), base -> {
+            if (base.properties().containsKey(key(version.version()))) {
+                throw new IllegalStateException("table " + table + " already has " + version.name());
+            }
+            Schema schema = columns.icebergSchema(new ColumnIds(base)::idFor);
+            int schemaId = schemaIdFor(base, schema);
+            TableVersion recorded = version.withSchemaId(schemaId);
+            TableMetadata.Builder builder = TableMetadata.buildFrom(base).addSchema(schema)
+                    .setRef(version.branch(), SnapshotRef.branchBuilder(base.ref(EMPTY_TAG).snapshotId()).build())
+                    .setProperties(Map.of(key(version.version()), toProperty(recorded)));
+            return builder.build();
+        });
+        TableVersion recorded = fromJson(committed.properties().get(key(version.version())));
+        LOG.info("Registered {} {} (schema {}) in catalog {}", table, version.name(), recorded.schemaId(),
+                settings.name());
+        return recorded;
     }
 
-    public TableVersion update(int version, UnaryOperator<TableVersion> change) throws IOException {
-        List<TableVersion> versions = new ArrayList<>(list());
-        for (int i = 0; i < versions.size(); i++) {
-            if (versions.get(i).version() == version) {
-                TableVersion changed = change.apply(versions.get(i));
-                versions.set(i, changed);
-                write(versions);
-                return changed;
-            }
+    /** The columns of a version as registered, with their field ids; refuses columns that differ from it. */
+    public TableSchema columnsOf(int version, TableSchema configured) {
+        TableVersion entry = require(version);
+        Schema registered = iceberg().schemas().get(entry.schemaId());
+        Map<String, Integer> ids = new HashMap<>();
+        int[] unknown = {registered.highestFieldId()};
+        Schema expected = configured.icebergSchema((name, type) -> {
+            Types.NestedField field = registered.findField(name);
+            return field != null && field.type().equals(type) ? field.fieldId() : ++unknown[0];
+        });
+        if (!expected.sameSchema(registered)) {
+            throw new IllegalArgumentException(table + " " + entry.name() + " was registered with the columns "
+                    + registered.asStruct() + "; the configuration (columnar.fields) gives " + columns(configured)
+                    + ". A version's columns are fixed: write a new version (kappa replay) to change them");
         }
-        throw new IllegalArgumentException("table " + table + " has no version v" + version);
+        registered.columns().forEach(field -> ids.put(field.name(), field.fieldId()));
+        return configured.withColumnIds(ids);
+    }
+
+    private static String columns(TableSchema configured) {
+        return configured.messageType().getFields().stream().map(f -> f.getName()).toList().toString();
+    }
+
+    public TableVersion update(int version, UnaryOperator<TableVersion> change) {
+        TableMetadata committed = commit("update v" + version, base -> {
+            String current = base.properties().get(key(version));
+            if (current == null) {
+                throw noSuchVersion(version);
+            }
+            TableVersion changed = change.apply(fromJson(current));
+            return TableMetadata.buildFrom(base).setProperties(Map.of(key(version), toProperty(changed))).build();
+        });
+        return fromJson(committed.properties().get(key(version)));
     }
 
     /**
-     * Points readers at {@code version}: one atomic replace of {@code _CURRENT}, then the history
-     * records the previous version as retired. Only a built version (ready, retired or already
-     * published) can be published.
+     * Makes {@code version} what readers of the table's name see, in one catalog commit: main moves to
+     * the version's newest snapshot, the table's current schema becomes the version's, and the
+     * previously published version is recorded as retired. Only a built version (ready, retired or
+     * published) whose audit did not fail can be published.
      */
-    public void publish(int version) throws IOException {
-        TableVersion target = require(version);
-        if (target.state() == VersionState.BUILDING || target.state() == VersionState.DROPPED) {
-            throw new IllegalArgumentException("cannot publish " + table + " v" + version + ": it is " + target.state().label()
-                    + (target.state() == VersionState.BUILDING ? " (finish or resume its replay first)" : ""));
-        }
-        if ("failed".equals(target.audit())) {
-            throw new IllegalArgumentException("cannot publish " + table + " v" + version + ": its audit failed "
-                    + "(kappa audit --version v" + version + " shows why)");
-        }
-        OptionalInt previous = current();
-        AtomicFiles.replace(new Path(directory, CURRENT), ("v" + version + "\n").getBytes(StandardCharsets.UTF_8));
-        List<TableVersion> versions = new ArrayList<>();
-        for (TableVersion v : list()) {
-            if (v.version() == version) {
-                versions.add(v.withState(VersionState.PUBLISHED));
-            } else if (v.state() == VersionState.PUBLISHED
-                    || (previous.isPresent() && v.version() == previous.getAsInt())) {
-                versions.add(v.withState(VersionState.RETIRED));
-            } else {
-                versions.add(v);
+    public void publish(int version) {
+        commit("publish v" + version, base -> {
+            TableVersion target = fromJson(requireProperty(base, version));
+            if (target.state() == VersionState.BUILDING || target.state() == VersionState.DROPPED) {
+                throw new IllegalArgumentException("cannot publish " + table + " v" + version + ": it is "
+                        + target.state().label()
+                        + (target.state() == VersionState.BUILDING ? " (finish or resume its replay first)" : ""));
             }
-        }
-        write(versions);
+            if ("failed".equals(target.audit())) {
+                throw new IllegalArgumentException("cannot publish " + table + " v" + version + ": its audit failed "
+                        + "(kappa audit --version v" + version + " shows why)");
+            }
+            Map<String, String> changed = new HashMap<>();
+            for (TableVersion v : versionsOf(base.properties())) {
+                if (v.state() == VersionState.PUBLISHED && v.version() != version) {
+                    changed.put(key(v.version()), toProperty(v.withState(VersionState.RETIRED)));
+                }
+            }
+            changed.put(key(version), toProperty(target.withState(VersionState.PUBLISHED)));
+            changed.put(PUBLISHED, target.name());
+            return TableMetadata.buildFrom(base)
+                    .setCurrentSchema(target.schemaId())
+                    .setRef(SnapshotRef.MAIN_BRANCH,
+                            SnapshotRef.branchBuilder(base.ref(target.branch()).snapshotId()).build())
+                    .setProperties(changed)
+                    .build();
+        });
+        LOG.info("Published {} v{}: readers of {}.{} now see it", table, version, settings.name(),
+                settings.identifier(table));
     }
 
     /** Publishes the version that was published before the current one; returns it. */
-    public int rollback() throws IOException {
+    public int rollback() {
         int current = current().orElseThrow(() -> new IllegalArgumentException("table " + table + " has no published "
                 + "version to roll back from"));
         TableVersion previous = list().stream()
@@ -194,29 +334,163 @@ public final class TableVersions {
         return previous.version();
     }
 
-    /** Deletes a version's files, keeping its history entry; the published version cannot be dropped. */
+    /**
+     * Removes a version: its branch, then its files; its record stays, as dropped. The published
+     * version cannot be dropped. Snapshots of its history keep naming the deleted files until
+     * {@code kappa table maintain} expires them.
+     */
     public void drop(int version) throws IOException {
-        TableVersion target = require(version);
-        OptionalInt current = current();
-        if (target.state() == VersionState.PUBLISHED || (current.isPresent() && current.getAsInt() == version)) {
-            throw new IllegalArgumentException("refusing to drop " + table + " v" + version + ": it is the published "
-                    + "version; publish another one (or roll back) first");
-        }
+        commit("drop v" + version, base -> {
+            TableVersion target = fromJson(requireProperty(base, version));
+            if (target.state() == VersionState.PUBLISHED || target.name().equals(base.properties().get(PUBLISHED))) {
+                throw new IllegalArgumentException("refusing to drop " + table + " v" + version + ": it is the "
+                        + "published version; publish another one (or roll back) first");
+            }
+            TableMetadata.Builder builder = TableMetadata.buildFrom(base)
+                    .setProperties(Map.of(key(version), toProperty(target.withState(VersionState.DROPPED))));
+            if (base.ref(target.branch()) != null) {
+                builder.removeRef(target.branch());
+            }
+            return builder.build();
+        });
         Path path = new Path(versionPath(version));
         path.getFileSystem().delete(path, true);
-        update(version, v -> v.withState(VersionState.DROPPED));
+        LOG.info("Dropped {} v{}: branch removed, {} deleted", table, version, path);
     }
 
-    /** One version's record as it stands in the history file. */
+    /** The newest snapshot of a version's branch. */
+    public Snapshot head(int version) {
+        Table current = iceberg();
+        SnapshotRef ref = current.refs().get(require(version).branch());
+        if (ref == null) {
+            throw new IllegalArgumentException("table " + table + " v" + version + " has no branch (it was dropped)");
+        }
+        return current.snapshot(ref.snapshotId());
+    }
+
+    /** The data files of a version as its branch has them now: what a reader of that version reads. */
+    public List<String> files(int version) {
+        List<String> files = new ArrayList<>();
+        try (CloseableIterable<FileScanTask> tasks = iceberg().newScan().useRef(require(version).branch())
+                .planFiles()) {
+            tasks.forEach(task -> files.add(task.file().location()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        files.sort(Comparator.naturalOrder());
+        return files;
+    }
+
+    /** Rows in a version, from its newest snapshot's summary. */
+    public long rowCount(int version) {
+        return Long.parseLong(head(version).summary().getOrDefault("total-records", "0"));
+    }
+
+    /** One version's record as JSON, for people. */
     public static byte[] toJson(TableVersion version) throws IOException {
         return JSON.writeValueAsBytes(version);
     }
 
-    private void write(List<TableVersion> versions) throws IOException {
-        AtomicFiles.replace(new Path(directory, HISTORY), JSON.writeValueAsBytes(new History(table, versions)));
+    @Override
+    public void close() {
+        closeQuietly(catalog);
     }
 
-    /** The file's shape: the table's name, then its versions. */
-    record History(String table, List<TableVersion> versions) {
+    /**
+     * Applies {@code change} to the table's metadata as one compare-and-swap in the catalog, on the
+     * newest metadata each time: a concurrent commit makes it retry, never lose either change.
+     */
+    private TableMetadata commit(String what, UnaryOperator<TableMetadata> change) {
+        TableOperations ops = ((HasTableOperations) iceberg).operations();
+        for (int attempt = 1; ; attempt++) {
+            TableMetadata base = ops.refresh();
+            TableMetadata updated = change.apply(base);
+            try {
+                ops.commit(base, updated);
+                iceberg.refresh();
+                return ops.current();
+            } catch (CommitFailedException e) {
+                if (attempt == COMMIT_ATTEMPTS) {
+                    throw new IllegalStateException("could not " + what + " of " + table + " after " + attempt
+                            + " attempts: other commits kept changing the table (" + e.getMessage() + ")", e);
+                }
+                sleepBeforeRetry(attempt);
+            }
+        }
+    }
+
+    private static void sleepBeforeRetry(int attempt) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(10, 20L * Math.min(attempt, 25)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while retrying a catalog commit", e);
+        }
+    }
+
+    /** The id the table's metadata gives {@code schema}: that of an identical schema, or the next one. */
+    private static int schemaIdFor(TableMetadata base, Schema schema) {
+        return base.schemas().stream().filter(s -> s.sameSchema(schema)).mapToInt(Schema::schemaId).findFirst()
+                .orElseGet(() -> base.schemas().stream().mapToInt(Schema::schemaId).max().orElse(-1) + 1);
+    }
+
+    private String requireProperty(TableMetadata base, int version) {
+        String value = base.properties().get(key(version));
+        if (value == null) {
+            throw noSuchVersion(version);
+        }
+        return value;
+    }
+
+    private IllegalArgumentException noSuchVersion(int version) {
+        return new IllegalArgumentException("table " + table + " has no version v" + version
+                + " (kappa table list shows what it has)");
+    }
+
+    private static String key(int version) {
+        return VERSION_PROPERTY + "v" + version;
+    }
+
+    private static String toProperty(TableVersion version) {
+        try {
+            return JSON.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(version);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static TableVersion fromJson(String json) {
+        try {
+            return JSON.readValue(json, TableVersion.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable version record in the catalog: " + json, e);
+        }
+    }
+
+    private static void closeQuietly(JdbcCatalog catalog) {
+        try {
+            catalog.close();
+        } catch (RuntimeException e) {
+            LOG.warn("Closing the catalog failed", e);
+        }
+    }
+
+    /** Field ids for a new version's columns: reused by name and type across the table's schemas. */
+    private static final class ColumnIds {
+        private final Map<String, Integer> known = new HashMap<>();
+        private int next;
+
+        ColumnIds(TableMetadata base) {
+            for (Schema schema : base.schemas()) {
+                for (Types.NestedField field : schema.columns()) {
+                    known.put(field.name() + ":" + field.type(), field.fieldId());
+                }
+            }
+            next = base.lastColumnId() + 1;
+        }
+
+        int idFor(String name, org.apache.iceberg.types.Type type) {
+            return known.computeIfAbsent(name + ":" + type, k -> next++);
+        }
     }
 }

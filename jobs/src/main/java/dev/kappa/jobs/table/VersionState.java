@@ -5,7 +5,7 @@ import java.util.Locale;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
-/** Where a table version is in its life. Only one version is published: the one {@code _CURRENT} names. */
+/** Where a table version is in its life. Only one version is published: the one the table's main branch shows. */
 public enum VersionState {
     /** Being written; readers must not use it yet. A replay left here can be resumed. */
     BUILDING,

@@ -15,12 +15,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.iceberg.data.Record;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -39,6 +41,8 @@ import dev.kappa.common.testkit.TestKafka;
 import dev.kappa.jobs.cli.FailingRuns;
 import dev.kappa.jobs.cli.TestConfigs;
 import dev.kappa.jobs.generate.EventGenerator;
+import dev.kappa.jobs.table.IcebergReads;
+import dev.kappa.jobs.table.TableVersions;
 
 /**
  * The whole pipeline, raw records to Parquet, on a MiniCluster and a real broker, with failures
@@ -88,8 +92,10 @@ class ColumnarJobITCase {
                 "event-time.idle-timeout=30min",
                 "columnar.commit-delay=0s", "columnar.fields.user_id=string", "columnar.fields.amount=double",
                 "columnar.target-file-size=200kb", "columnar.compact-after-checkpoints=1");
-        ColumnarSettings settings = ColumnarSettings.from(columnar);
         String columnarName = columnar.get(CommonOptions.JOB_NAME);
+        TableVersions versions = TableVersions.open(ColumnarSettings.from(columnar).catalog(), "events");
+        ColumnarSettings settings = ColumnarJob.registerVersion(versions, ColumnarSettings.from(columnar),
+                columnarName, unique);
         StreamExecutionEnvironment columnarEnv = FlinkEnvironments.create(columnar);
         // Unbounded, as in production: every marker must come from the streaming committer.
         DataStream<LoggedEvent> log = ColumnarJob.kafkaSource(columnarEnv, columnar, columnarName, false)
@@ -112,7 +118,8 @@ class ColumnarJobITCase {
         while (true) {
             Map<String, Long> visible = new HashMap<>();
             newestPerLogPartition.clear();
-            TableScan.forEachRow(settings.versionPath(), row -> {
+            // what the catalog's snapshot lists: visible files join it one checkpoint after their rename
+            TableScan.forEachRow(TableScan.partitionsOf(versions.files(settings.version())), row -> {
                 visible.merge(row.partition(), 1L, Long::sum);
                 newestPerLogPartition.merge(row.logPartition(), row.eventTimeMillis(), Math::max);
             });
@@ -141,7 +148,12 @@ class ColumnarJobITCase {
                 .isZero();
         Map<String, TableScan.Row> rows = new HashMap<>();
         Map<String, Long> rowsPerPartition = new HashMap<>();
-        TableScan.forEachRow(settings.versionPath(), row -> {
+        // Iceberg's reader, by the table's name: the failures hit between renames and catalog commits too
+        List<Record> published = IcebergReads.published(versions.iceberg());
+        assertThat(published).as("rows in the published table (seed %d)", seed).hasSize(expected.size());
+        assertThat(published.stream().map(r -> (String) r.getField("event_id")).collect(Collectors.toSet()))
+                .as("seed %d", seed).isEqualTo(expected.keySet());
+        TableScan.forEachRow(TableScan.partitionsOf(versions.files(settings.version())), row -> {
             assertThat(rows.put(row.eventId(), row)).as("%s repeated (seed %d)", row.eventId(), seed).isNull();
             rowsPerPartition.merge(row.partition(), 1L, Long::sum);
         });
@@ -171,7 +183,7 @@ class ColumnarJobITCase {
         watch.rowsWhenMarked.forEach((partition, visible) -> assertThat(visible)
                 .as("rows visible in %s when its _SUCCESS appeared", partition)
                 .isEqualTo(rowsPerPartition.get(partition)));
-        try (Stream<Path> files = Files.walk(warehouse)) {
+        try (Stream<Path> files = Files.walk(Path.of(java.net.URI.create(settings.versionPath())))) {
             assertThat(files.filter(Files::isRegularFile).map(p -> p.getFileName().toString())
                     .filter(TableScan::isVisible))
                     .as("every visible file is a finished Parquet file")

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,6 +17,9 @@ import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.expressions.Expressions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +32,9 @@ import dev.kappa.common.flink.LogWatermarks;
 import dev.kappa.common.metrics.Tally;
 import dev.kappa.common.testkit.TestFlink;
 import dev.kappa.jobs.cli.TestConfigs;
+import dev.kappa.jobs.table.IcebergReads;
+import dev.kappa.jobs.table.TableVersions;
+import dev.kappa.jobs.table.VersionWriter;
 
 /** The columnar workflow on a MiniCluster with an in-memory log: what lands in the table, and where. */
 class ColumnarWorkflowITCase {
@@ -44,7 +51,10 @@ class ColumnarWorkflowITCase {
         KappaConfig config = TestConfigs.columnar("unused", warehouse, tmp, "columnar.fields.amount=double",
                 "columnar.fields.user_id=string", "columnar.fields.clicks=long", "columnar.commit-delay=0s",
                 "columnar.compact-after-checkpoints=2");
-        ColumnarSettings settings = ColumnarSettings.from(config);
+        ColumnarSettings configured = ColumnarSettings.from(config);
+        TableVersions versions = TableVersions.open(configured.catalog(), configured.table());
+        ColumnarSettings settings = ColumnarJob.registerVersion(versions, configured, "columnar-workflow",
+                "events.unique");
         Instant start = Instant.parse("2026-03-01T00:00:00Z");
         List<LoggedEvent> log = new ArrayList<>();
         for (int i = 0; i < 6050; i++) {
@@ -61,10 +71,28 @@ class ColumnarWorkflowITCase {
                 .assignTimestampsAndWatermarks(new LogWatermarks(Duration.ZERO, Duration.ofMinutes(1)).strategy())
                 .uid("test-watermarks"), settings);
         JobExecutionResult result = env.execute("columnar-workflow");
-        SuccessMarkers.markAfterBoundedRun(settings.versionPath());
+        ColumnarJob.recordBoundedRun(versions, settings.version());
+
+        // Iceberg's own reader, by the table's name: every row, and a time filter that file metrics
+        // could prune wrongly if the stored unit were not the one Iceberg reads
+        Table table = versions.iceberg();
+        assertThat(IcebergReads.published(table)).hasSize(6050);
+        OffsetDateTime second = OffsetDateTime.parse("2026-03-01T02:00:00Z");
+        List<Record> fromThirdHour = IcebergReads.rows(table, table.currentSnapshot().snapshotId(), table.schema(),
+                Expressions.greaterThanOrEqual("event_time", second.toInstant().toEpochMilli() * 1000));
+        assertThat(fromThirdHour).hasSize(3600)
+                .allMatch(r -> !((OffsetDateTime) r.getField("event_time")).isBefore(second));
+        Record icebergRow = IcebergReads.published(table).stream().filter(r -> r.getField("event_id").equals("id-1201"))
+                .findFirst().orElseThrow();
+        assertThat(icebergRow.getField("amount")).isEqualTo(300.25);
+        assertThat(icebergRow.getField("user_id")).isEqualTo("u-4");
+        assertThat(icebergRow.getField("event_time")).isEqualTo(OffsetDateTime.parse("2026-03-01T01:00:03Z"));
+        assertThat(versions.require(1).rows()).isEqualTo(6050);
+        assertThat(table.currentSnapshot().summary().get(VersionWriter.COMPLETED_PARTITIONS)).isNotNull();
 
         Map<String, TableScan.Row> rows = new HashMap<>();
-        TableScan.forEachRow(settings.versionPath(), row -> assertThat(rows.put(row.eventId(), row)).isNull());
+        List<TableScan.Partition> partitions = TableScan.partitionsOf(versions.files(settings.version()));
+        TableScan.forEachRow(partitions, row -> assertThat(rows.put(row.eventId(), row)).isNull());
         assertThat(rows).hasSize(6050);
         assertThat(rows.values()).filteredOn(TableScan.Row::arrivedLate).extracting(TableScan.Row::eventId)
                 .containsExactlyInAnyOrderElementsOf(IntStream.range(6000, 6050).mapToObj(i -> "id-" + i).toList())
@@ -80,7 +108,6 @@ class ColumnarWorkflowITCase {
         assertThat(rows.get("id-1200").projected()).containsEntry("clicks", 1200L);
         assertThat(row.logPartition()).isEqualTo(1);
         assertThat(row.logOffset()).isEqualTo(600);
-        List<TableScan.Partition> partitions = TableScan.partitions(settings.versionPath());
         assertThat(partitions).hasSize(5).allMatch(TableScan.Partition::complete);
         long mismatches = 0;
         long onTime = 0;
@@ -96,5 +123,6 @@ class ColumnarWorkflowITCase {
         }
         assertThat(mismatches).as("odd rows carry clicks as a string").isEqualTo(3025);
         assertThat(onTime).isEqualTo(6000);
+        versions.close();
     }
 }

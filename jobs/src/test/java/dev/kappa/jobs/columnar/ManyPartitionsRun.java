@@ -15,6 +15,7 @@ import dev.kappa.common.event.LoggedEvent;
 import dev.kappa.common.flink.FlinkEnvironments;
 import dev.kappa.common.flink.LogWatermarks;
 import dev.kappa.jobs.cli.AllOptions;
+import dev.kappa.jobs.table.TableVersions;
 
 /**
  * A backlog whose events scatter over {@code hours} hourly partitions, written by the columnar
@@ -35,7 +36,11 @@ public final class ManyPartitionsRun {
                 "columnar.compact-after-checkpoints=0", "columnar.fields.amount=double"));
         settings.addAll(List.of(args).subList(4, args.length));
         KappaConfig config = KappaConfig.load(null, settings, AllOptions.list());
-        ColumnarSettings columnar = ColumnarSettings.from(config);
+        ColumnarSettings columnar;
+        try (TableVersions versions = TableVersions.open(ColumnarSettings.from(config).catalog(), "events")) {
+            columnar = ColumnarJob.registerVersion(versions, ColumnarSettings.from(config), "many-partitions",
+                    "events.unique");
+        }
         StreamExecutionEnvironment env = FlinkEnvironments.create(config);
         ColumnarJob.define(env.fromSequence(0, events - 1).uid("sequence")
                 .map(new ScatteredEvent(hours)).uid("scatter").returns(TypeInformation.of(LoggedEvent.class))

@@ -18,10 +18,12 @@ import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.expressions.Expressions;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,13 +41,16 @@ import dev.kappa.jobs.cli.AllOptions;
 import dev.kappa.jobs.cli.ConsoleCapture;
 import dev.kappa.jobs.cli.Kappa;
 import dev.kappa.jobs.columnar.ColumnarJob;
+import dev.kappa.jobs.columnar.ColumnarSettings;
 import dev.kappa.jobs.columnar.TableScan;
 import dev.kappa.jobs.dedup.DedupJob;
 import dev.kappa.jobs.generate.EventGenerator;
 import dev.kappa.jobs.ingest.IngestJob;
+import dev.kappa.jobs.table.IcebergReads;
 import dev.kappa.jobs.table.TableVersion;
 import dev.kappa.jobs.table.TableVersions;
 import dev.kappa.jobs.table.VersionState;
+import dev.kappa.jobs.table.VersionWriter;
 
 /**
  * Kappa reprocessing on a real broker and a MiniCluster: the live pipeline builds v1 from generated
@@ -119,7 +124,7 @@ class ReplayJobITCase {
         DedupJob.run(config("job.name=" + liveDedupJob, "job.parallelism=1"), true);
         KappaConfig columnar = config("job.name=columnar-" + unique, "job.parallelism=2");
         ColumnarJob.run(columnar, true);
-        versions = TableVersions.of(warehouse.toUri().toString(), "events");
+        versions = TableVersions.open(ColumnarSettings.from(columnar).catalog(), "events");
         v1Rows = rows(1);
     }
 
@@ -180,26 +185,24 @@ class ReplayJobITCase {
         int version = versions.nextVersion();
         assertThat(cli("replay")).as(console.both()).isZero();
         assertThat(versions.require(version).state()).isEqualTo(VersionState.READY);
-        Path file = someFile(version);
+        String location = someFile(version);
+        Path file = Path.of(URI.create(location).getPath());
         List<String> idsInFile = new ArrayList<>();
-        TableScan.forEachRow(versions.versionPath(version), row -> {
-            if (row.file().equals(file.getFileName().toString())) {
-                idsInFile.add(row.eventId());
-            }
-        });
+        TableScan.forEachRow(TableScan.partitionsOf(List.of(location)), row -> idsInFile.add(row.eventId()));
         assertThat(idsInFile).isNotEmpty();
         String someId = idsInFile.stream().sorted().findFirst().orElseThrow();
 
+        // the audit reads the version's files from the catalog: a file listed twice doubles its rows
         Path copy = file.resolveSibling("copy-" + file.getFileName());
         Files.copy(file, copy);
+        commitFile(version, copy);
         console.clearStderr();
         assertThat(cli("audit", "--version", "v" + version)).isEqualTo(Kappa.FAILED);
         assertThat(console.stderr()).contains(idsInFile.size() + " duplicated", someId)
                 .doesNotContain("missing", "not in the log");
-        Files.delete(copy);
+        removeFile(version, copy.toUri().toString());
 
-        Path aside = shared.resolve("aside.parquet");
-        Files.move(file, aside);
+        removeFile(version, location);
         console.clearStderr();
         assertThat(cli("audit", "--version", "v" + version)).isEqualTo(Kappa.FAILED);
         assertThat(console.stderr()).contains(idsInFile.size() + " missing", someId)
@@ -207,16 +210,30 @@ class ReplayJobITCase {
         assertThat(cli("table", "publish", "v" + version)).isEqualTo(Kappa.BAD_CONFIG);
         assertThat(console.stderr()).contains("its audit failed");
 
-        Files.move(aside, file);
+        commitFile(version, file);
         assertThat(cli("audit", "--version", "v" + version)).as(console.both()).isZero();
 
         // rows of the live version point into events.unique: positions the replay's log does not back
         Path foreign = file.resolveSibling("foreign.parquet");
-        Files.copy(someFile(1), foreign);
+        Files.copy(Path.of(URI.create(someFile(1)).getPath()), foreign);
+        commitFile(version, foreign);
         console.clearStderr();
         assertThat(cli("audit", "--version", "v" + version)).isEqualTo(Kappa.FAILED);
         assertThat(console.stderr()).contains("not in the log", "(the log has ");
-        Files.delete(foreign);
+        removeFile(version, foreign.toUri().toString());
+    }
+
+    private static void commitFile(int version, Path file) {
+        new VersionWriter(versions, version).append(List.of(new VersionWriter.NewFile(file.toUri().toString(),
+                file.getParent().getParent().getFileName() + "/" + file.getParent().getFileName())),
+                Map.of(VersionWriter.WRITER, "test"));
+    }
+
+    /** Removes a file from a version's branch, by its location exactly as the catalog holds it. */
+    private static void removeFile(int version, String location) {
+        int before = versions.files(version).size();
+        versions.iceberg().newDelete().toBranch("v" + version).deleteFile(location).commit();
+        assertThat(versions.files(version)).hasSize(before - 1);
     }
 
     @Test
@@ -318,27 +335,31 @@ class ReplayJobITCase {
         return entry.isEmpty() ? Optional.empty() : RetainedCheckpoints.latest(entry.get().checkpointDir());
     }
 
-    /** Every row of a version by event id: what the event says, not where this version read it. */
-    private static Map<String, String> rows(int version) throws IOException {
+    /**
+     * Every row of a version by event id, read by Iceberg's reader: what the event says, not where this
+     * version read it.
+     */
+    private static Map<String, String> rows(int version) {
         Map<String, String> rows = new HashMap<>();
-        TableScan.forEachRow(versions.versionPath(version), row -> {
-            String previous = rows.put(row.eventId(), row.partition() + "|" + row.eventType() + "|"
-                    + row.eventTimeMillis() + "|" + row.source() + "|" + row.payload() + "|" + row.projected() + "|"
-                    + row.arrivedLate());
-            assertThat(previous).as("%s twice in v%d", row.eventId(), version).isNull();
-        });
+        for (Record row : IcebergReads.rows(versions, version)) {
+            String id = (String) row.getField("event_id");
+            String previous = rows.put(id, row.getField("event_type") + "|" + row.getField("event_time") + "|"
+                    + row.getField("source") + "|" + row.getField("payload") + "|" + row.getField("amount") + "|"
+                    + row.getField("user_id") + "|" + row.getField("arrived_late"));
+            assertThat(previous).as("%s twice in v%d", id, version).isNull();
+        }
         return rows;
     }
 
-    private static Path someFile(int version) throws IOException {
-        Path root = Path.of(URI.create(versions.versionPath(version)));
-        try (Stream<Path> files = Files.walk(root)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".parquet")
-                    && !p.getFileName().toString().startsWith(".")).sorted().skip(3).findFirst().orElseThrow();
-        }
+    /** A data file's location, exactly as the catalog holds it. */
+    private static String someFile(int version) {
+        return versions.files(version).get(3);
     }
 
-    /** Resolves _CURRENT and reads that whole version, over and over, as a query engine would. */
+    /**
+     * Reads the table by its name, over and over, as a query engine would: main's snapshot with the
+     * table's current schema, all from one metadata version; the version is the branch main points at.
+     */
     private static final class CurrentReader {
         record Read(int version, long rows) {
         }
@@ -370,14 +391,20 @@ class ReplayJobITCase {
         }
 
         private void loop() {
-            while (running.get()) {
-                try {
-                    int version = versions.current().orElseThrow();
-                    long[] rows = {0};
-                    TableScan.forEachRow(versions.versionPath(version), row -> rows[0]++);
-                    reads.add(new Read(version, rows[0]));
-                } catch (Throwable e) {
-                    failures.add(e);
+            try (TableVersions own = TableVersions.open(versions.catalog(), versions.table())) {
+                while (running.get()) {
+                    try {
+                        Table table = own.iceberg();
+                        long main = table.currentSnapshot().snapshotId();
+                        int version = table.refs().entrySet().stream()
+                                .filter(ref -> ref.getKey().matches("v[0-9]+") && ref.getValue().snapshotId() == main)
+                                .mapToInt(ref -> Integer.parseInt(ref.getKey().substring(1))).findFirst()
+                                .orElseThrow(() -> new AssertionError("main is on no version's snapshot"));
+                        long rows = IcebergReads.rows(table, main, table.schema(), Expressions.alwaysTrue()).size();
+                        reads.add(new Read(version, rows));
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
                 }
             }
         }
