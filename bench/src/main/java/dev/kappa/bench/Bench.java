@@ -47,6 +47,7 @@ import dev.kappa.jobs.generate.EventGenerator;
 import dev.kappa.jobs.generate.GenerateCommand;
 import dev.kappa.jobs.ingest.IngestJob;
 import dev.kappa.jobs.replay.ReplayJob;
+import dev.kappa.jobs.table.TableVersions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -239,8 +240,12 @@ public final class Bench implements Callable<Integer> {
             jobs.add(submit(config, tag + "-ingest", (env, c, name) ->
                     IngestJob.defineToKafka(IngestJob.kafkaSource(env, c, name, false), c, name)));
             jobs.add(submit(config, tag + "-dedup", Bench::dedupToKafka));
+            ColumnarSettings columnar;
+            try (TableVersions versions = TableVersions.open(ColumnarSettings.from(config).catalog(), tag)) {
+                columnar = ColumnarJob.registerVersion(versions, ColumnarSettings.from(config), columnarGroup, unique);
+            }
             jobs.add(submit(config, columnarGroup, (env, c, name) ->
-                    ColumnarJob.define(ColumnarJob.kafkaSource(env, c, name, false), ColumnarSettings.from(c))));
+                    ColumnarJob.define(ColumnarJob.kafkaSource(env, c, name, false), columnar)));
             awaitCondition("the pipeline's " + unique + " to hold every unique event", jobs, watcher,
                     () -> watcher.records() >= sent.unique());
             Map<Integer, Long> target = watcher.nextOffsets();

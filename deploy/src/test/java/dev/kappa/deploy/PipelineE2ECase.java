@@ -30,11 +30,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.kappa.common.config.KappaConfig;
 import dev.kappa.common.kafka.KafkaSettings;
 import dev.kappa.common.kafka.KafkaTopicReader;
 import dev.kappa.common.kafka.LocalKafkaBroker;
+import dev.kappa.jobs.cli.AllOptions;
 import dev.kappa.jobs.columnar.TableScan;
 import dev.kappa.jobs.ops.FlinkRest;
+import dev.kappa.jobs.table.CatalogSettings;
+import dev.kappa.jobs.table.TableVersions;
 
 /**
  * The whole pipeline on a real cluster, driven only through the commands a user runs:
@@ -127,11 +131,14 @@ class PipelineE2ECase {
             }
         }
         String table = WORK.resolve("data/warehouse/events/v1").toString();
-        awaitRows(table, corpus.validIds.size());
-        awaitCheckpoints(2); // anything a recovery wrote twice would be committed by now
-
         Map<String, Integer> rowsById = new HashMap<>();
-        TableScan.forEachRow(table, row -> rowsById.merge(row.eventId(), 1, Integer::sum));
+        try (TableVersions versions = TableVersions.open(catalog(), "events")) {
+            awaitRows(versions, corpus.validIds.size());
+            awaitCheckpoints(2); // anything a recovery wrote twice would be committed by now
+            // the version's files as the catalog lists them: each committed once across the kills
+            TableScan.forEachRow(TableScan.partitionsOf(versions.files(1)),
+                    row -> rowsById.merge(row.eventId(), 1, Integer::sum));
+        }
         assertThat(rowsById.keySet()).containsExactlyInAnyOrderElementsOf(corpus.validIds);
         assertThat(rowsById.values()).allMatch(n -> n == 1, "every id in exactly one row");
 
@@ -150,6 +157,7 @@ class PipelineE2ECase {
         assertThat(metrics).containsKey("kappa_checkpoint_age_ms");
 
         run("deploy/local/cluster", "status");
+        readByNameAndSwitchToAReplayedVersion(corpus.validIds.size());
         Files.writeString(WORK.resolve("table.txt"), table + " " + corpus.validIds.size() + "\n");
         System.out.println("e2e: " + corpus.validIds.size() + " unique valid ids in " + rowsById.size()
                 + " rows, " + deadLetters.size() + " dead letters, " + corpus.duplicates + " duplicates sent; "
@@ -178,17 +186,44 @@ class PipelineE2ECase {
         throw new AssertionError("jobs did not checkpoint within " + DEADLINE + " of kill " + kill);
     }
 
-    private static void awaitRows(String table, long expected) throws Exception {
+    /**
+     * Apache Spark reads the live table by name through the catalog; then a replay with one more
+     * typed column is published, and Spark, reading the same name, sees the new version: its column
+     * and every row, and main on the new version's branch.
+     */
+    private static void readByNameAndSwitchToAReplayedVersion(int ids) throws Exception {
+        String warehouse = WORK.resolve("data/warehouse").toString();
+        String before = run("deploy/spark-sql", "--warehouse", warehouse,
+                "SELECT count(*), count(DISTINCT event_id) FROM kappa.lake.events",
+                "DESCRIBE kappa.lake.events");
+        assertThat(before).contains(ids + "\t" + ids).contains("amount\tdouble").doesNotContain("region");
+
+        run("deploy/kappa", "replay", "--publish", "--conf", env.get("KAPPA_CONF"),
+                "--set", "kafka.bootstrap-servers=" + bootstrap, "--set", "columnar.fields.region=string");
+        String after = run("deploy/spark-sql", "--warehouse", warehouse,
+                "SELECT count(*), count(DISTINCT event_id), count(region) FROM kappa.lake.events",
+                "SELECT name, snapshot_id FROM kappa.lake.events.refs WHERE name IN ('main', 'v2') ORDER BY name");
+        assertThat(after).contains(ids + "\t" + ids + "\t" + ids);
+        Matcher refs = Pattern.compile("main\\t(\\d+)\\s+v2\\t(\\d+)").matcher(after);
+        assertThat(refs.find()).as("main and v2 in the refs: %s", after).isTrue();
+        assertThat(refs.group(1)).as("main is on v2's snapshot").isEqualTo(refs.group(2));
+    }
+
+    private static CatalogSettings catalog() {
+        return CatalogSettings.from(KappaConfig.load(Path.of(env.get("KAPPA_CONF")), List.of(), AllOptions.list()));
+    }
+
+    private static void awaitRows(TableVersions versions, long expected) throws Exception {
         Instant deadline = Instant.now().plus(DEADLINE);
         long rows = 0;
         while (Instant.now().isBefore(deadline)) {
-            rows = Files.isDirectory(Path.of(table)) ? TableScan.rowCount(table) : 0;
+            rows = versions.rowCount(1);
             if (rows >= expected) {
                 return;
             }
             Thread.sleep(1_000);
         }
-        throw new AssertionError("table has " + rows + " rows after " + DEADLINE + ", expected " + expected);
+        throw new AssertionError("the catalog lists " + rows + " rows after " + DEADLINE + ", expected " + expected);
     }
 
     private static void awaitCheckpoints(int count) throws Exception {
@@ -280,7 +315,7 @@ class PipelineE2ECase {
                 String id = String.format("e2e-%06d", i);
                 String event = "{\"event_id\":\"" + id + "\",\"event_type\":\"purchase\",\"event_time\":\""
                         + START.plusMillis(i * 250L) + "\",\"payload\":{\"user_id\":\"u" + i % 97
-                        + "\",\"amount\":" + i / 10.0 + "}}";
+                        + "\",\"amount\":" + i / 10.0 + ",\"region\":\"r" + i % 5 + "\"}}";
                 lines.add(event);
                 sentGood.add(event);
                 validIds.add(id);

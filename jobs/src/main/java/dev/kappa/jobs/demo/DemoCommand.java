@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -33,6 +34,8 @@ import dev.kappa.jobs.generate.EventGenerator;
 import dev.kappa.jobs.generate.GenerateCommand;
 import dev.kappa.jobs.ingest.IngestJob;
 import dev.kappa.jobs.ingest.IngestSummary;
+import dev.kappa.jobs.table.CatalogSettings;
+import dev.kappa.jobs.table.TableQuery;
 import dev.kappa.jobs.table.TableVersions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -146,13 +149,20 @@ public final class DemoCommand implements Runnable {
                     + ", " + unique + ": " + uniqueOut + ", " + dlq + ": " + dlqOut + ", table: " + rows + ", "
                     + columnar.stats());
         }
-        Path version = Path.of(java.net.URI.create(table.versionPath()));
-        out.printf("%nThe table stays in %s. Query it with DuckDB, for example:%n", version);
-        out.printf("  SELECT dt, hr, count(*) AS events, round(sum(amount), 2) AS revenue%n"
-                + "  FROM read_parquet('%s/*/*/[!._]*.parquet', hive_partitioning = true)%n"
-                + "  GROUP BY ALL ORDER BY ALL;%n", version);
-        out.printf("Spark: spark.read.parquet(\"%s\"); Trino/Hive: an external table on it, partitioned by dt, hr.%n",
-                version);
+        String sql = "SELECT date_trunc('hour', event_time) AS hour, count(*) AS events, "
+                + "round(sum(amount), 2) AS revenue FROM events GROUP BY ALL ORDER BY ALL";
+        try (TableVersions versions = TableVersions.open(table.catalog(), table.table())) {
+            out.printf("%nkappa query \"%s\"%n%s", sql,
+                    TableQuery.run(versions, table.version(), sql).render(TableQuery.Format.TABLE));
+        } catch (SQLException e) {
+            throw new IllegalStateException("the demo's query failed: " + e.getMessage(), e);
+        }
+        Path warehouse = Path.of(java.net.URI.create(table.catalog().warehouse()));
+        out.printf("%nThe table stays in %s, its catalog in %s/%s. Query it by name:%n", warehouse, warehouse,
+                CatalogSettings.SQLITE_FILE);
+        out.printf("  deploy/kappa query --set columnar.warehouse=%s \"SELECT event_type, count(*) FROM events "
+                + "GROUP BY ALL\"%n", warehouse);
+        out.printf("  deploy/spark-sql --warehouse %s \"SELECT count(*) FROM kappa.lake.events\"%n", warehouse);
     }
 
     private interface Job {

@@ -79,6 +79,8 @@ public record CatalogSettings(String uri, String name, String namespace, String 
         all.put(CatalogProperties.URI, uri);
         all.put(CatalogProperties.WAREHOUSE_LOCATION, warehouse);
         all.put(CatalogProperties.FILE_IO_IMPL, FlinkFileIO.class.getName());
+        // the catalog's current table layout, with views: engines that share the catalog open it without a warning
+        all.put(JdbcCatalog.PROPERTY_PREFIX + "schema-version", "V1");
         // SQLite allows one writer at a time: a committer waits for the lock instead of failing at once.
         if (uri.startsWith("jdbc:sqlite:")) {
             all.put(JdbcCatalog.PROPERTY_PREFIX + "busy_timeout", "30000");

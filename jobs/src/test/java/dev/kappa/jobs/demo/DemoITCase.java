@@ -7,6 +7,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,8 +37,15 @@ class DemoITCase {
         System.out.print(printed);
         assertThat(code).as(printed).isZero();
         assertThat(printed).contains("generate  3000 records", "ingest    3000 records", "dedup     ", " unique, ",
-                "columnar  ", ": OK", "read_parquet('" + tmp.resolve("warehouse").resolve("events").resolve("v1"));
+                "columnar  ", ": OK", "kappa query \"SELECT", "deploy/spark-sql --warehouse " + tmp.resolve("warehouse"));
         assertThat(tmp.resolve("warehouse").resolve("events").resolve("v1")).isDirectory();
+        // the query's events per hour add up to the unique events the dedup job let through
+        Matcher unique = Pattern.compile("(\\d+) unique, ").matcher(printed);
+        assertThat(unique.find()).isTrue();
+        String table = printed.substring(printed.indexOf("kappa query"));
+        long events = table.lines().skip(3).takeWhile(line -> !line.startsWith("("))
+                .mapToLong(line -> Long.parseLong(line.split("\\|")[1].trim())).sum();
+        assertThat(events).as(table).isEqualTo(Long.parseLong(unique.group(1)));
     }
 
     @Test
