@@ -33,7 +33,9 @@ import dev.kappa.jobs.table.VersionWriter;
  * names this writer and n. A writer restored from a checkpoint first looks up the last checkpoint it
  * committed and commits only what comes after it, so a file joins the table in exactly one snapshot
  * however the job fails. Nothing new since the last commit, nothing committed: snapshots follow the
- * visible files (compacted ones, with compaction on), not the checkpoints. Runs as one instance.
+ * visible files (compacted ones, with compaction on), not the checkpoints. Runs as one instance. The
+ * catalog is opened at the first commit, not while the task starts: a restarting job is not held up
+ * by it, and what was restored is committed with the first checkpoint after the restart.
  */
 final class TableCommitter extends AbstractStreamOperator<Void> implements OneInputStreamOperator<TableChange, Void> {
 
@@ -51,6 +53,8 @@ final class TableCommitter extends AbstractStreamOperator<Void> implements OneIn
     private transient NavigableMap<Long, List<TableChange>> pending;
     /** Commits left that check for files a restored FileSink hands over again (it does so as it restores). */
     private transient int commitsToCheck;
+    /** The newest checkpoint of the restored pending changes, until the first commit has sorted them out. */
+    private transient long restoredUpTo;
     private transient ListState<String> writerIdState;
     private transient ListState<Tuple4<Long, String, String, Long>> pendingState;
     private transient Tally snapshots;
@@ -70,8 +74,6 @@ final class TableCommitter extends AbstractStreamOperator<Void> implements OneIn
                 new ListStateDescriptor<>("writer-id", Types.STRING));
         pendingState = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("pending-changes",
                 Types.TUPLE(Types.LONG, Types.STRING, Types.STRING, Types.LONG)));
-        versions = TableVersions.open(catalog, table);
-        writer = new VersionWriter(versions, version);
         writerId = null;
         for (String id : writerIdState.get()) {
             writerId = id;
@@ -83,20 +85,13 @@ final class TableCommitter extends AbstractStreamOperator<Void> implements OneIn
         for (Tuple4<Long, String, String, Long> change : pendingState.get()) {
             pending.computeIfAbsent(change.f0, k -> new ArrayList<>()).add(new TableChange(change.f1, change.f2, change.f3));
         }
+        restoredUpTo = pending.isEmpty() ? Long.MIN_VALUE : pending.lastKey();
     }
 
     @Override
     public void open() throws Exception {
         super.open();
         snapshots = Tally.register(getRuntimeContext(), "columnar_table_snapshots");
-        if (!pending.isEmpty()) {
-            // restored: these belong to the checkpoint the job was restored from, which is complete
-            long committed = writer.lastCommittedCheckpoint(writerId).orElse(Long.MIN_VALUE);
-            pending.headMap(committed, true).clear();
-            if (!pending.isEmpty()) {
-                commit(pending.lastKey());
-            }
-        }
     }
 
     @Override
@@ -125,6 +120,13 @@ final class TableCommitter extends AbstractStreamOperator<Void> implements OneIn
     }
 
     private void commit(long checkpointId) {
+        if (restoredUpTo != Long.MIN_VALUE) {
+            // restored changes belong to the complete checkpoint the job restarted from: the writer may have
+            // committed them before it failed
+            long committed = writer().lastCommittedCheckpoint(writerId).orElse(Long.MIN_VALUE);
+            pending.headMap(Math.min(committed, restoredUpTo), true).clear();
+            restoredUpTo = Long.MIN_VALUE;
+        }
         NavigableMap<Long, List<TableChange>> done = pending.headMap(checkpointId, true);
         if (done.isEmpty()) {
             return;
@@ -140,7 +142,7 @@ final class TableCommitter extends AbstractStreamOperator<Void> implements OneIn
         }));
         if (commitsToCheck > 0) {
             // a restored FileSink can hand over again files it had already passed on before the failure
-            writer.recentlyCommitted(writerId).forEach(files::remove);
+            writer().recentlyCommitted(writerId).forEach(files::remove);
             commitsToCheck--;
         }
         if (!files.isEmpty() || !completed.isEmpty()) {
@@ -151,13 +153,22 @@ final class TableCommitter extends AbstractStreamOperator<Void> implements OneIn
             if (!completed.isEmpty()) {
                 summary.put(VersionWriter.COMPLETED_PARTITIONS, String.join(",", completed));
             }
-            Snapshot snapshot = writer.append(List.copyOf(files.values()), summary);
+            long started = System.nanoTime();
+            Snapshot snapshot = writer().append(List.copyOf(files.values()), summary);
             snapshots.increment();
-            LOG.info("Committed {} files{} to {} v{} as Iceberg snapshot {} (checkpoint {})", files.size(),
+            LOG.info("Committed {} files{} to {} v{} as Iceberg snapshot {} (checkpoint {}) in {} ms", files.size(),
                     completed.isEmpty() ? "" : " and complete partitions " + completed, table, version,
-                    snapshot.snapshotId(), checkpointId);
+                    snapshot.snapshotId(), checkpointId, (System.nanoTime() - started) / 1_000_000);
         }
         done.clear();
+    }
+
+    private VersionWriter writer() {
+        if (writer == null) {
+            versions = TableVersions.open(catalog, table);
+            writer = new VersionWriter(versions, version);
+        }
+        return writer;
     }
 
     @Override

@@ -69,11 +69,15 @@ class TableCommitterTest {
         try (var restored = harness()) {
             restored.initializeState(afterB);
             restored.open();
-            assertThat(committedFiles()).as("b is committed on restore").containsExactlyInAnyOrder(a, b);
+            assertThat(committedFiles()).as("restoring opens nothing and commits nothing yet").containsExactly(a);
             // a restored FileSink may pass on a file it had already handed over
             restored.processElement(TableChange.file(PARTITION, b), 3);
             restored.snapshot(3, 3);
             restored.notifyOfCompletedCheckpoint(3);
+            // ... or after the restored changes were committed
+            restored.processElement(TableChange.file(PARTITION, b), 4);
+            restored.snapshot(4, 4);
+            restored.notifyOfCompletedCheckpoint(4);
         }
         assertThat(committedFiles()).as("each file once").containsExactlyInAnyOrder(a, b);
         assertThat(snapshotsWithFiles()).isEqualTo(2);
@@ -104,6 +108,30 @@ class TableCommitterTest {
                 .containsEntry(VersionWriter.CHECKPOINT, "2");
         assertThat(versions.iceberg().currentSnapshot().snapshotId()).as("the published version's main follows")
                 .isEqualTo(head.snapshotId());
+    }
+
+    @Test
+    void aRestoredWriterFindsItsLastCommitHoweverManySnapshotsCameAfterIt() throws Exception {
+        String a = file("a");
+        OperatorSubtaskState atOne;
+        try (var first = harness()) {
+            first.open();
+            first.processElement(TableChange.file(PARTITION, a), 1);
+            atOne = first.snapshot(1, 1);
+            first.notifyOfCompletedCheckpoint(1);
+        }
+        VersionWriter other = new VersionWriter(versions, settings.version());
+        for (int i = 0; i < 30; i++) {
+            other.append(List.of(), java.util.Map.of(VersionWriter.WRITER, "another writer"));
+        }
+        try (var restored = harness()) {
+            restored.initializeState(atOne);
+            restored.open();
+            restored.processElement(TableChange.complete(PARTITION, 1), 2);
+            restored.snapshot(2, 2);
+            restored.notifyOfCompletedCheckpoint(2);
+        }
+        assertThat(committedFiles()).containsExactly(a);
     }
 
     @Test
