@@ -4,17 +4,21 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.OptionalInt;
 
+import org.apache.flink.util.TimeUtils;
 import org.apache.iceberg.Snapshot;
 
 import dev.kappa.jobs.columnar.TableScan;
+import dev.kappa.jobs.table.TableMaintenance;
 import dev.kappa.jobs.table.TableVersion;
 import dev.kappa.jobs.table.TableVersions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Lists and switches table versions. */
@@ -23,7 +27,7 @@ import picocli.CommandLine.Parameters;
                 + "one is the table's main branch, which engines read by the table's name. Publishing and rolling "
                 + "back are one atomic catalog commit; commands may run at the same time."},
         subcommands = {TableCommand.ListVersions.class, TableCommand.Show.class, TableCommand.Publish.class,
-                TableCommand.Rollback.class, TableCommand.Drop.class})
+                TableCommand.Rollback.class, TableCommand.Drop.class, TableCommand.Maintain.class})
 final class TableCommand implements Runnable {
 
     @Override
@@ -98,6 +102,35 @@ final class TableCommand implements Runnable {
         void act(TableVersions versions, int version) throws IOException {
             versions.drop(version);
             System.out.printf("%s: dropped v%d%n", versions.table(), version);
+        }
+    }
+
+    @Command(name = "maintain", mixinStandardHelpOptions = true,
+            description = {"Expire old snapshots and delete files nothing references any more (leftovers of "
+                    + "crashed writers and dropped versions, replaced metadata). Safe to run on a schedule while "
+                    + "jobs write: every version keeps its files and each branch its newest 20 snapshots."})
+    static final class Maintain extends TableAction {
+        @Option(names = "--snapshots-older-than", paramLabel = "DURATION", defaultValue = "5d",
+                description = "Expire snapshots older than this (default ${DEFAULT-VALUE}).")
+        String snapshotAge;
+
+        @Option(names = "--files-older-than", paramLabel = "DURATION", defaultValue = "3d",
+                description = "Delete an unreferenced file only if it is older than this (default ${DEFAULT-VALUE}); "
+                        + "keep it well above the longest checkpoint, or a running writer's new files could go.")
+        String orphanAge;
+
+        @Override
+        void act(TableVersions versions) throws IOException {
+            System.out.printf("%s: %s%n", versions.table(),
+                    TableMaintenance.run(versions, duration(snapshotAge), duration(orphanAge)));
+        }
+
+        private static Duration duration(String text) {
+            try {
+                return TimeUtils.parseDuration(text);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("'" + text + "' is not a duration; write it like 5d or 12h");
+            }
         }
     }
 

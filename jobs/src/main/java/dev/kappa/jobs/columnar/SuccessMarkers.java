@@ -7,11 +7,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.flink.core.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.kappa.common.fs.AtomicFiles;
 
 /** The {@code _SUCCESS} marker that tells readers a partition is complete. */
 public final class SuccessMarkers {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SuccessMarkers.class);
 
     public static final String NAME = "_SUCCESS";
 
@@ -31,6 +35,7 @@ public final class SuccessMarkers {
         AtomicFiles.replace(marker,
                 ("{\"on_time_rows\":" + onTimeRows + ",\"committed_at\":\"" + Instant.now() + "\"}\n")
                         .getBytes(StandardCharsets.UTF_8));
+        LOG.info("Marked {} complete ({} on-time rows): {}", partition, onTimeRows, marker);
     }
 
     /**

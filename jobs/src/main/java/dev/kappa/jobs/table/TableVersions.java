@@ -113,6 +113,11 @@ public final class TableVersions implements AutoCloseable {
                         .withLocation(settings.tableLocation(table))
                         .withProperty(TableProperties.FORMAT_VERSION, "2")
                         .withProperty(TableProperties.COMMIT_NUM_RETRIES, "20")
+                        // kappa table maintain: every branch keeps enough history for its writer to find
+                        // its last commit, and replaced metadata files are deleted as commits go on
+                        .withProperty(TableProperties.MIN_SNAPSHOTS_TO_KEEP, "20")
+                        .withProperty(TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true")
+                        .withProperty(TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "50")
                         .create();
                 LOG.info("Created Iceberg table {}.{} at {}", settings.name(), id, settings.tableLocation(table));
             } catch (AlreadyExistsException e) {

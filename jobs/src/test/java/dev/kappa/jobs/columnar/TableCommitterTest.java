@@ -2,24 +2,19 @@ package dev.kappa.jobs.columnar;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.iceberg.Snapshot;
-import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.io.LocalOutputFile;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.kappa.common.config.KappaConfig;
-import dev.kappa.common.event.CanonicalEvent;
-import dev.kappa.common.event.LoggedEvent;
 import dev.kappa.jobs.cli.AllOptions;
+import dev.kappa.jobs.table.TableFixtures;
 import dev.kappa.jobs.table.TableVersions;
 import dev.kappa.jobs.table.VersionWriter;
 
@@ -30,7 +25,7 @@ import dev.kappa.jobs.table.VersionWriter;
 @SuppressWarnings("try") // the harness's close() may throw InterruptedException; these tests never interrupt
 class TableCommitterTest {
 
-    private static final String PARTITION = "dt=2026-03-01/hr=00";
+    private static final String PARTITION = TableFixtures.PARTITION;
 
     @TempDir
     Path warehouse;
@@ -158,15 +153,7 @@ class TableCommitterTest {
         return count;
     }
 
-    /** A visible one-row table file of the version, as the FileSink leaves it. */
     private String file(String id) throws Exception {
-        Path file = Path.of(java.net.URI.create(settings.versionPath())).resolve(PARTITION).resolve(id + ".parquet");
-        Files.createDirectories(file.getParent());
-        String json = "{\"event_id\":\"" + id + "\",\"event_type\":\"t\",\"event_time\":\"2026-03-01T00:00:00Z\"}";
-        try (ParquetWriter<TableRow> writer = TableFiles.writer(new LocalOutputFile(file), settings)) {
-            writer.write(new TableRow(new LoggedEvent(new CanonicalEvent(id, 1_772_323_200_000L,
-                    json.getBytes(StandardCharsets.UTF_8)), "events.unique", 0, 0), false));
-        }
-        return file.toUri().toString();
+        return TableFixtures.oneRowFile(settings, id, null).path();
     }
 }

@@ -3,31 +3,21 @@ package dev.kappa.jobs.table;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.io.LocalOutputFile;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.kappa.common.config.KappaConfig;
-import dev.kappa.common.event.CanonicalEvent;
-import dev.kappa.common.event.LoggedEvent;
 import dev.kappa.jobs.cli.AllOptions;
 import dev.kappa.jobs.columnar.ColumnarJob;
 import dev.kappa.jobs.columnar.ColumnarSettings;
-import dev.kappa.jobs.columnar.TableFiles;
-import dev.kappa.jobs.columnar.TableRow;
 
 /** kappa query: DuckDB over exactly the files a version's snapshot lists, by the table's name. */
 class TableQueryTest {
-
-    private static final String PARTITION = "dt=2026-03-01/hr=00";
 
     @TempDir
     Path warehouse;
@@ -81,14 +71,6 @@ class TableQueryTest {
     }
 
     private VersionWriter.NewFile file(String id, String payload) throws Exception {
-        Path file = Path.of(java.net.URI.create(settings.versionPath())).resolve(PARTITION).resolve(id + ".parquet");
-        Files.createDirectories(file.getParent());
-        String json = "{\"event_id\":\"" + id + "\",\"event_type\":\"t\",\"event_time\":\"2026-03-01T00:00:00Z\","
-                + "\"payload\":" + payload + "}";
-        try (ParquetWriter<TableRow> out = TableFiles.writer(new LocalOutputFile(file), settings)) {
-            out.write(new TableRow(new LoggedEvent(new CanonicalEvent(id, 1_772_323_200_000L,
-                    json.getBytes(StandardCharsets.UTF_8)), "events.unique", 0, 0), false));
-        }
-        return new VersionWriter.NewFile(file.toUri().toString(), PARTITION);
+        return TableFixtures.oneRowFile(settings, id, payload);
     }
 }

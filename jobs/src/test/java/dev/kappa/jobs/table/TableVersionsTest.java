@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,19 +15,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import org.apache.iceberg.Table;
-import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.io.LocalOutputFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.kappa.common.config.KappaConfig;
-import dev.kappa.common.event.CanonicalEvent;
-import dev.kappa.common.event.LoggedEvent;
 import dev.kappa.common.kafka.LogRange;
 import dev.kappa.jobs.cli.AllOptions;
 import dev.kappa.jobs.columnar.ColumnarSettings;
-import dev.kappa.jobs.columnar.TableFiles;
-import dev.kappa.jobs.columnar.TableRow;
 import dev.kappa.jobs.columnar.TableSchema;
 
 /** Versions kept in a real Iceberg JDBC catalog (embedded SQLite), with concurrent committers. */
@@ -200,18 +193,11 @@ class TableVersionsTest {
 
     /** Writes a one-row table file into a version's partition and commits it to the version's branch. */
     private void writeFile(TableVersions versions, int version, String partition, String name) throws Exception {
-        ColumnarSettings settings = settings();
-        TableSchema columns = versions.columnsOf(version, versions.require(version).schemaId() == null
-                ? settings.schema() : columnsFor(versions, version));
-        Path file = Path.of(java.net.URI.create(versions.versionPath(version))).resolve(partition).resolve(name);
-        Files.createDirectories(file.getParent());
-        String json = "{\"event_id\":\"" + name + "\",\"event_type\":\"t\",\"event_time\":\"2026-03-01T00:00:00Z\"}";
-        try (ParquetWriter<TableRow> writer = TableFiles.writer(new LocalOutputFile(file), settings.withSchema(columns))) {
-            writer.write(new TableRow(new LoggedEvent(new CanonicalEvent(name, 1_772_323_200_000L,
-                    json.getBytes(StandardCharsets.UTF_8)), "events.unique", 0, 0), false));
-        }
-        new VersionWriter(versions, version).append(List.of(new VersionWriter.NewFile(file.toUri().toString(),
-                partition)), Map.of(VersionWriter.WRITER, "test-" + version));
+        ColumnarSettings settings = settings("columnar.version=" + version);
+        ColumnarSettings columns = settings.withSchema(versions.columnsOf(version, columnsFor(versions, version)));
+        VersionWriter.NewFile file = TableFixtures.oneRowFile(columns, name.replace(".parquet", ""), null);
+        assertThat(file.partition()).isEqualTo(partition);
+        new VersionWriter(versions, version).append(List.of(file), Map.of(VersionWriter.WRITER, "test-" + version));
     }
 
     /** The columns a version was registered with, as configured. */
