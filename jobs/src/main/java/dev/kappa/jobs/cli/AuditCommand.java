@@ -12,7 +12,6 @@ import dev.kappa.jobs.table.TableAudit;
 import dev.kappa.jobs.table.TableVersions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** Reconciles a table version with the log. */
 @Command(name = "audit",
@@ -26,20 +25,14 @@ final class AuditCommand implements Runnable {
     @Mixin
     TableMixin table;
 
-    // --version names a table version here, so the standard -V/--version of the other commands is left out
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
-    boolean help;
-
-    @Option(names = "--version", paramLabel = "vN", description = "Version to audit (default: the published one).")
-    String version;
+    @Mixin
+    VersionMixin version;
 
     @Override
     public void run() {
         KappaConfig config = table.load();
         try (TableVersions versions = TableMixin.versions(config)) {
-            int number = version != null ? TableVersions.parseVersion(version)
-                    : versions.current().orElseThrow(() -> new IllegalArgumentException("table " + versions.table()
-                            + " has no published version; name one with --version"));
+            int number = version.resolve(versions);
             AuditReport report = TableAudit.run(KafkaSettings.from(config), config.get(CommonOptions.TOPIC_DLQ),
                     versions, number);
             System.out.println(report.toJson());

@@ -20,12 +20,8 @@ final class QueryCommand implements Runnable {
     @Mixin
     TableMixin table;
 
-    // --version names a table version here, so the standard -V/--version is left out
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
-    boolean help;
-
-    @Option(names = "--version", paramLabel = "vN", description = "Version to query (default: the published one).")
-    String version;
+    @Mixin
+    VersionMixin version;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
             description = "table (default), csv or json (one object per line).")
@@ -43,10 +39,7 @@ final class QueryCommand implements Runnable {
             default -> throw new IllegalArgumentException("--format " + format + ": expected table, csv or json");
         };
         try (TableVersions versions = TableMixin.versions(table.load())) {
-            int number = version != null ? TableVersions.parseVersion(version)
-                    : versions.current().orElseThrow(() -> new IllegalArgumentException("table " + versions.table()
-                            + " has no published version; name one with --version"));
-            System.out.print(TableQuery.run(versions, number, sql).render(output));
+            System.out.print(TableQuery.run(versions, version.resolve(versions), sql).render(output));
         } catch (SQLException e) {
             // a mistake in the user's SQL: DuckDB's message is the whole story (and exit code 2)
             throw new IllegalArgumentException("query failed: " + e.getMessage());
