@@ -99,15 +99,6 @@ public final class TableScan {
         return partitions;
     }
 
-    /** Rows in the visible files of a version's directory, from their footers (no row is read). */
-    public static long rowCount(String versionPath) throws IOException {
-        long rows = 0;
-        for (Partition partition : partitions(versionPath)) {
-            rows += partition.sum(FileProvenance.ROWS);
-        }
-        return rows;
-    }
-
     public static void forEachRow(String versionPath, Consumer<Row> action) throws IOException {
         forEachRow(partitions(versionPath), action);
     }
