@@ -44,7 +44,7 @@ import dev.kappa.jobs.columnar.ColumnarSettings;
 import dev.kappa.jobs.columnar.ColumnarSummary;
 import dev.kappa.jobs.dedup.DedupJob;
 import dev.kappa.jobs.generate.EventGenerator;
-import dev.kappa.jobs.generate.GenerateCommand;
+import dev.kappa.jobs.generate.EventSender;
 import dev.kappa.jobs.ingest.IngestJob;
 import dev.kappa.jobs.replay.ReplayJob;
 import dev.kappa.jobs.table.TableVersions;
@@ -110,7 +110,7 @@ public final class Bench implements Callable<Integer> {
     private boolean warmingUp;
     private KappaConfig base;
     private KafkaSettings kafka;
-    private GenerateCommand.Counts sent;
+    private EventSender.Counts sent;
     private Path work;
 
     public static void main(String[] args) {
@@ -128,7 +128,7 @@ public final class Bench implements Callable<Integer> {
             createTopics(raw, base.get(CommonOptions.TOPIC_DLQ));
             EventGenerator.Spec spec = new EventGenerator.Spec(events, 0.10, 0.01, 0.05, seed,
                     Instant.parse("2026-01-01T00:00:00Z"), Duration.ofHours(24));
-            sent = GenerateCommand.send(kafka, raw, spec, 0, log);
+            sent = EventSender.send(kafka, raw, spec, 0, log);
             log.printf("bench: loaded %s into %s%n", sent, raw);
             Path payloads = writePayloads(spec);
             PlainParquet plain = null;
@@ -293,7 +293,7 @@ public final class Bench implements Callable<Integer> {
             long started = System.nanoTime();
             for (long i = 0; generator.hasNext(); i++) {
                 EventGenerator.Generated event = generator.next();
-                GenerateCommand.pace(started, i, latencyRate);
+                EventSender.pace(started, i, latencyRate);
                 watcher.sent(event.eventId());
                 uniques += event.kind() == EventGenerator.Kind.UNIQUE ? 1 : 0;
                 producer.send(new ProducerRecord<>(

@@ -17,7 +17,7 @@ import dev.kappa.common.kafka.KafkaTopicReader;
 import dev.kappa.common.kafka.LoggedEventDeserializer;
 import dev.kappa.jobs.columnar.ColumnarSettings;
 import dev.kappa.jobs.columnar.TableFiles;
-import dev.kappa.jobs.columnar.TableRow;
+import dev.kappa.jobs.table.TableRow;
 
 /**
  * The Parquet limit: one thread writing the same rows, already in memory, with the table's own

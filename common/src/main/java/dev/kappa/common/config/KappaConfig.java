@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -12,6 +13,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import org.apache.flink.util.TimeUtils;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -104,6 +107,17 @@ public final class KappaConfig {
         List<String> all = new ArrayList<>(overrides);
         all.addAll(List.of(more));
         return load(file, all, options.values(), env);
+    }
+
+    /** This configuration with one setting a command decides itself, as a typed value, checked like {@code --set}. */
+    public <T> KappaConfig with(ConfigOption<T> option, T value) {
+        if (option.isMap()) {
+            throw new IllegalArgumentException(option.key() + " is a map: set its entries as " + option.key()
+                    + ".<key>=<value>");
+        }
+        String text = value instanceof Duration d ? TimeUtils.formatWithHighestUnit(d)
+                : value instanceof Enum<?> e ? ConfigOption.enumName(e) : String.valueOf(value);
+        return with(option.key() + "=" + text);
     }
 
     @SuppressWarnings("unchecked")

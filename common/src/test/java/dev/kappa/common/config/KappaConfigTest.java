@@ -62,6 +62,19 @@ class KappaConfigTest {
     }
 
     @Test
+    void typedWithSetsTheValueItIsGiven() {
+        KappaConfig config = KappaConfig.load(null, List.of(), CommonOptions.all());
+        KappaConfig derived = config.with(CommonOptions.JOB_NAME, "replay-v2")
+                .with(CommonOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(90))
+                .with(CommonOptions.PARALLELISM, 3);
+        assertThat(derived.get(CommonOptions.JOB_NAME)).isEqualTo("replay-v2");
+        assertThat(derived.get(CommonOptions.CHECKPOINT_INTERVAL)).isEqualTo(Duration.ofSeconds(90));
+        assertThat(derived.get(CommonOptions.PARALLELISM)).isEqualTo(3);
+        assertThatThrownBy(() -> config.with(CommonOptions.FLINK, Map.of("a", "b")))
+                .hasMessageContaining("is a map");
+    }
+
+    @Test
     void unknownKeyFailsNamingKeyFileAndSuggestion() throws IOException {
         Path file = yaml("checkpoint:\n  intervall: 30s\n");
 

@@ -4,8 +4,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.kappa.common.config.ConfigException;
-import dev.kappa.jobs.demo.DemoCommand;
-import dev.kappa.jobs.generate.GenerateCommand;
 import dev.kappa.jobs.table.AuditMismatchException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -11,7 +11,7 @@ import java.util.OptionalInt;
 import org.apache.flink.util.TimeUtils;
 import org.apache.iceberg.Snapshot;
 
-import dev.kappa.jobs.columnar.TableScan;
+import dev.kappa.jobs.table.TableScan;
 import dev.kappa.jobs.table.TableMaintenance;
 import dev.kappa.jobs.table.TableVersion;
 import dev.kappa.jobs.table.TableVersions;

@@ -1,11 +1,11 @@
 package dev.kappa.jobs.cli;
 
 import dev.kappa.common.config.KappaConfig;
-import dev.kappa.jobs.columnar.ColumnarOptions;
 import dev.kappa.jobs.columnar.ColumnarSettings;
 import dev.kappa.jobs.table.TableVersions;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import dev.kappa.jobs.table.TableOptions;
 
 /** {@code --table}, with the config it overrides, for the commands that manage or rebuild a table. */
 public final class TableMixin {
@@ -19,7 +19,7 @@ public final class TableMixin {
 
     public KappaConfig load() {
         KappaConfig loaded = config.load();
-        return table == null ? loaded : loaded.with(ColumnarOptions.TABLE.key() + "=" + table);
+        return table == null ? loaded : loaded.with(TableOptions.TABLE, table);
     }
 
     /** The table in the catalog; the caller closes it. */

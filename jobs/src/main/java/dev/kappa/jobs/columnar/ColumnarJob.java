@@ -38,6 +38,10 @@ import dev.kappa.jobs.table.TableVersion;
 import dev.kappa.jobs.table.TableVersions;
 import dev.kappa.jobs.table.VersionState;
 import dev.kappa.jobs.table.VersionWriter;
+import dev.kappa.jobs.table.HourPartitions;
+import dev.kappa.jobs.table.SuccessMarkers;
+import dev.kappa.jobs.table.TableRow;
+import dev.kappa.jobs.table.TableScan;
 
 /**
  * Columnar conversion: {@code topics.unique} → a Parquet table partitioned by event hour, written
@@ -139,6 +143,7 @@ public final class ColumnarJob {
      * partition it wrote complete (its input ended), and records the version's row count.
      */
     public static void recordBoundedRun(TableVersions versions, int version) throws IOException {
+        long started = System.nanoTime();
         String versionPath = versions.versionPath(version);
         Set<String> committed = new HashSet<>();
         versions.files(version).forEach(file -> committed.add(new Path(file).getPath()));
@@ -159,8 +164,8 @@ public final class ColumnarJob {
             }
             Snapshot snapshot = new VersionWriter(versions, version).append(missing, summary);
             LOG.info("Committed the last {} files and {} complete partitions of the bounded run to {} v{} as "
-                    + "Iceberg snapshot {}", missing.size(), marked.size(), versions.table(), version,
-                    snapshot.snapshotId());
+                    + "Iceberg snapshot {} in {} ms", missing.size(), marked.size(), versions.table(), version,
+                    snapshot.snapshotId(), (System.nanoTime() - started) / 1_000_000);
         }
         long rows = versions.rowCount(version);
         versions.update(version, v -> v.withRows(rows));

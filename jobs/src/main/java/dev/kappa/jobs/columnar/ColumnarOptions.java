@@ -2,7 +2,6 @@ package dev.kappa.jobs.columnar;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import org.apache.flink.configuration.MemorySize;
 
@@ -17,25 +16,10 @@ public final class ColumnarOptions {
             .withDescription("Where to start reading topics.unique without a checkpoint/savepoint: the consumer "
                     + "group's committed offsets (earliest if none), earliest or latest.");
 
-    public static final ConfigOption<String> WAREHOUSE = ConfigOption.key("columnar.warehouse")
-            .stringType().defaultValue("file:///tmp/kappa/warehouse")
-            .withDescription("URI of the warehouse root (file://, s3://, hdfs://); tables live in "
-                    + "<warehouse>/<table>/v<N>/dt=YYYY-MM-DD/hr=HH/.");
-
-    public static final ConfigOption<String> TABLE = ConfigOption.key("columnar.table")
-            .stringType().defaultValue("events")
-            .withDescription("Table name: the directory under the warehouse.");
-
     public static final ConfigOption<Integer> VERSION = ConfigOption.key("columnar.version")
             .intType().defaultValue(1)
             .withDescription("Table version to write (the v<N> directory). A replay writes a new version next to "
                     + "the published one.");
-
-    public static final ConfigOption<Map<String, String>> FIELDS = ConfigOption.key("columnar.fields")
-            .mapType().noDefault()
-            .withDescription("Payload fields projected into typed columns, column name -> type (string, long, "
-                    + "double, boolean, timestamp); e.g. columnar.fields.amount: double reads payload.amount. "
-                    + "A value of another type is written as null and counted; the payload column keeps it.");
 
     public static final ConfigOption<Compression> COMPRESSION = ConfigOption.key("columnar.compression")
             .enumType(Compression.class).defaultValue(Compression.ZSTD)
@@ -69,12 +53,11 @@ public final class ColumnarOptions {
                     + "this delay and all its rows are in visible files. Rows arriving later are still written "
                     + "to it and counted as late.");
 
-
     private ColumnarOptions() {
     }
 
     public static List<ConfigOption<?>> all() {
-        return List.of(START, WAREHOUSE, TABLE, VERSION, FIELDS, COMPRESSION, ROW_GROUP_SIZE, PAGE_SIZE,
+        return List.of(START, VERSION, COMPRESSION, ROW_GROUP_SIZE, PAGE_SIZE,
                 TARGET_FILE_SIZE, COMPACT_AFTER_CHECKPOINTS, COMMIT_DELAY);
     }
 

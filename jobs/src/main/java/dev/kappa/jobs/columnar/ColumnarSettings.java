@@ -13,6 +13,10 @@ import dev.kappa.common.config.ConfigException;
 import dev.kappa.common.config.KappaConfig;
 import dev.kappa.jobs.table.CatalogSettings;
 import dev.kappa.jobs.table.TableVersions;
+import dev.kappa.jobs.table.FieldType;
+import dev.kappa.jobs.table.ProjectedField;
+import dev.kappa.jobs.table.TableSchema;
+import dev.kappa.jobs.table.TableOptions;
 
 /** The part of the configuration the columnar job needs on the task managers, validated. */
 public record ColumnarSettings(String warehouse, String table, int version, TableSchema schema,
@@ -21,7 +25,7 @@ public record ColumnarSettings(String warehouse, String table, int version, Tabl
 
     public ColumnarSettings {
         if (!table.matches("[A-Za-z0-9_][A-Za-z0-9_.-]*")) {
-            throw new ConfigException(ColumnarOptions.TABLE.key() + " must be a plain directory name, got '" + table
+            throw new ConfigException(TableOptions.TABLE.key() + " must be a plain directory name, got '" + table
                     + "'");
         }
         if (version < 1) {
@@ -44,8 +48,8 @@ public record ColumnarSettings(String warehouse, String table, int version, Tabl
         if (pageSize > Integer.MAX_VALUE) {
             throw new ConfigException(ColumnarOptions.PAGE_SIZE.key() + " must be below 2gb");
         }
-        return new ColumnarSettings(config.get(ColumnarOptions.WAREHOUSE), config.get(ColumnarOptions.TABLE),
-                config.get(ColumnarOptions.VERSION), new TableSchema(projected(config.get(ColumnarOptions.FIELDS))),
+        return new ColumnarSettings(config.get(TableOptions.WAREHOUSE), config.get(TableOptions.TABLE),
+                config.get(ColumnarOptions.VERSION), new TableSchema(projected(config.get(TableOptions.FIELDS))),
                 config.get(ColumnarOptions.COMPRESSION), config.get(ColumnarOptions.ROW_GROUP_SIZE).getBytes(),
                 (int) pageSize, config.get(ColumnarOptions.TARGET_FILE_SIZE).getBytes(),
                 config.get(ColumnarOptions.COMPACT_AFTER_CHECKPOINTS), config.get(ColumnarOptions.COMMIT_DELAY),
@@ -69,7 +73,7 @@ public record ColumnarSettings(String warehouse, String table, int version, Tabl
             try {
                 projected.add(new ProjectedField(name, FieldType.valueOf(type.trim().toUpperCase(Locale.ROOT))));
             } catch (IllegalArgumentException e) {
-                throw new ConfigException(ColumnarOptions.FIELDS.key() + "." + name + ": unknown type '" + type
+                throw new ConfigException(TableOptions.FIELDS.key() + "." + name + ": unknown type '" + type
                         + "', expected string, long, double, boolean or timestamp");
             }
         });

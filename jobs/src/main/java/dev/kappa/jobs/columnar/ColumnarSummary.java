@@ -7,6 +7,8 @@ import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.core.fs.Path;
 
 import dev.kappa.common.metrics.Tally;
+import dev.kappa.jobs.table.FileProvenance;
+import dev.kappa.jobs.table.TableScan;
 
 /**
  * What a bounded columnar run did: rows converted as counted by the job, and what the table now

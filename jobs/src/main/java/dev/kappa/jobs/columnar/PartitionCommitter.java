@@ -13,6 +13,10 @@ import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 
 import dev.kappa.common.metrics.Tally;
+import dev.kappa.jobs.table.FileProvenance;
+import dev.kappa.jobs.table.HourPartitions;
+import dev.kappa.jobs.table.SuccessMarkers;
+import dev.kappa.jobs.table.TableFileReader;
 
 /**
  * Writes a partition's {@code _SUCCESS} marker once it is complete: the watermark has passed its

@@ -21,6 +21,8 @@ import org.apache.flink.util.OutputTag;
 import dev.kappa.common.event.LoggedEvent;
 import dev.kappa.common.metrics.CheckpointAge;
 import dev.kappa.common.metrics.Tally;
+import dev.kappa.jobs.table.HourPartitions;
+import dev.kappa.jobs.table.TableRow;
 
 /**
  * Decides, on the writing side, which partitions are over: counts the rows each open partition

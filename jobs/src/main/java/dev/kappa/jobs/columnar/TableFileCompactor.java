@@ -12,6 +12,9 @@ import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.schema.MessageType;
+import dev.kappa.jobs.table.FileProvenance;
+import dev.kappa.jobs.table.TableFileReader;
+import dev.kappa.jobs.table.TableRow;
 
 /**
  * FileSink compaction of table files. Files written with the table's current schema are merged by

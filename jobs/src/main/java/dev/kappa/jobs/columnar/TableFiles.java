@@ -13,6 +13,8 @@ import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.PositionOutputStream;
 
 import dev.kappa.common.event.EventFields;
+import dev.kappa.jobs.table.TableRow;
+import dev.kappa.jobs.table.TableSchema;
 
 /** How the table's Parquet files are encoded: codec, row-group and page sizes, from the settings. */
 public final class TableFiles implements Serializable {

@@ -14,6 +14,10 @@ import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import dev.kappa.common.event.CanonicalEvent;
 import dev.kappa.common.event.EventFields;
 import dev.kappa.common.event.LoggedEvent;
+import dev.kappa.jobs.table.FileProvenance;
+import dev.kappa.jobs.table.TableFileReader;
+import dev.kappa.jobs.table.TableRow;
+import dev.kappa.jobs.table.TableSchema;
 
 /**
  * Reads table rows back as the {@link TableRow}s they were written from, so that compaction can

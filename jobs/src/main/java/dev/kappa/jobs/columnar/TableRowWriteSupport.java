@@ -23,6 +23,11 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.kappa.common.event.CanonicalEvent;
 import dev.kappa.common.event.EventFields;
 import dev.kappa.common.event.LoggedEvent;
+import dev.kappa.jobs.table.FieldType;
+import dev.kappa.jobs.table.FileProvenance;
+import dev.kappa.jobs.table.ProjectedField;
+import dev.kappa.jobs.table.TableRow;
+import dev.kappa.jobs.table.TableSchema;
 
 /**
  * Writes a canonical event straight from its JSON bytes into Parquet columns, one streaming pass

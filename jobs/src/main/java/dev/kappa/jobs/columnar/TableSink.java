@@ -20,6 +20,7 @@ import org.apache.flink.streaming.api.connector.sink2.CommittableMessage;
 import org.apache.flink.streaming.api.connector.sink2.SupportsPostCommitTopology;
 import org.apache.flink.streaming.api.connector.sink2.SupportsPreCommitTopology;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import dev.kappa.jobs.table.TableRow;
 
 /**
  * Flink's FileSink (exactly-once two-phase commit, compaction) plus a post-commit step that sees

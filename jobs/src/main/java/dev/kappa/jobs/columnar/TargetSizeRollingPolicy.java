@@ -4,6 +4,7 @@ import java.io.IOException;
 
 import org.apache.flink.streaming.api.functions.sink.filesystem.PartFileInfo;
 import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.CheckpointRollingPolicy;
+import dev.kappa.jobs.table.TableRow;
 
 /**
  * Rolls a part file at every checkpoint (a Parquet file cannot be resumed after a failure) and when

@@ -29,6 +29,7 @@ import dev.kappa.common.kafka.KafkaSettings;
 import dev.kappa.common.kafka.LogRange;
 import dev.kappa.common.kafka.LoggedEventDeserializer;
 import dev.kappa.jobs.columnar.ColumnarJob;
+import dev.kappa.jobs.columnar.ColumnarOptions;
 import dev.kappa.jobs.columnar.ColumnarSettings;
 import dev.kappa.jobs.dedup.DedupJob;
 import dev.kappa.jobs.dedup.DedupSettings;
@@ -119,8 +120,9 @@ public final class ReplayJob {
             throw e;
         }
 
-        KappaConfig jobConfig = config.with("job.name=" + version.job(), "checkpoint.dir=" + version.checkpointDir(),
-                "columnar.version=" + version.version());
+        KappaConfig jobConfig = config.with(CommonOptions.JOB_NAME, version.job())
+                .with(CommonOptions.CHECKPOINT_DIR, version.checkpointDir())
+                .with(ColumnarOptions.VERSION, version.version());
         if (recoveryPath != null) {
             jobConfig = jobConfig.with("flink." + StateRecoveryOptions.SAVEPOINT_PATH.key() + "=" + recoveryPath);
         }

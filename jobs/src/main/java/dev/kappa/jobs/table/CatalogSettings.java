@@ -15,7 +15,6 @@ import org.apache.iceberg.jdbc.JdbcCatalog;
 
 import dev.kappa.common.config.ConfigException;
 import dev.kappa.common.config.KappaConfig;
-import dev.kappa.jobs.columnar.ColumnarOptions;
 
 /** How to reach the Iceberg catalog, checked once; serializable so that the table committer can open it too. */
 public record CatalogSettings(String uri, String name, String namespace, String warehouse,
@@ -37,7 +36,7 @@ public record CatalogSettings(String uri, String name, String namespace, String 
     }
 
     public static CatalogSettings from(KappaConfig config) {
-        String warehouse = trimSlash(config.get(ColumnarOptions.WAREHOUSE));
+        String warehouse = trimSlash(config.get(TableOptions.WAREHOUSE));
         String uri = config.get(CatalogOptions.URI);
         if (uri == null || uri.isBlank()) {
             uri = embeddedUri(warehouse);

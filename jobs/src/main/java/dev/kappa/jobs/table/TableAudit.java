@@ -19,9 +19,6 @@ import dev.kappa.common.kafka.DeadLetterHeaders;
 import dev.kappa.common.kafka.KafkaSettings;
 import dev.kappa.common.kafka.KafkaTopicReader;
 import dev.kappa.common.kafka.LogRange;
-import dev.kappa.jobs.columnar.FileProvenance;
-import dev.kappa.jobs.columnar.TableFileReader;
-import dev.kappa.jobs.columnar.TableScan;
 
 /**
  * Reconciles a table version with the log it was built from, reading both in full (the version's

@@ -42,7 +42,6 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import dev.kappa.common.event.EventFields;
-import dev.kappa.jobs.columnar.TableSchema;
 
 /**
  * The versions of one table, kept in its Iceberg table in the catalog (write-audit-publish with

@@ -22,7 +22,6 @@ import org.apache.iceberg.io.InputFile;
 import org.apache.iceberg.parquet.ParquetUtil;
 import org.apache.iceberg.util.SnapshotUtil;
 
-import dev.kappa.jobs.columnar.HourPartitions;
 
 /**
  * Adds the files a writer has made visible to its version's branch, one snapshot per commit, and

@@ -43,6 +43,9 @@ import dev.kappa.jobs.cli.TestConfigs;
 import dev.kappa.jobs.generate.EventGenerator;
 import dev.kappa.jobs.table.IcebergReads;
 import dev.kappa.jobs.table.TableVersions;
+import dev.kappa.jobs.table.FileProvenance;
+import dev.kappa.jobs.table.HourPartitions;
+import dev.kappa.jobs.table.TableScan;
 
 /**
  * The whole pipeline, raw records to Parquet, on a MiniCluster and a real broker, with failures

@@ -35,6 +35,9 @@ import dev.kappa.jobs.cli.TestConfigs;
 import dev.kappa.jobs.table.IcebergReads;
 import dev.kappa.jobs.table.TableVersions;
 import dev.kappa.jobs.table.VersionWriter;
+import dev.kappa.jobs.table.FileProvenance;
+import dev.kappa.jobs.table.TableFileReader;
+import dev.kappa.jobs.table.TableScan;
 
 /** The columnar workflow on a MiniCluster with an in-memory log: what lands in the table, and where. */
 class ColumnarWorkflowITCase {

@@ -24,6 +24,10 @@ import dev.kappa.common.config.KappaConfig;
 import dev.kappa.common.event.CanonicalEvent;
 import dev.kappa.common.event.LoggedEvent;
 import dev.kappa.jobs.cli.AllOptions;
+import dev.kappa.jobs.table.FileProvenance;
+import dev.kappa.jobs.table.TableFileReader;
+import dev.kappa.jobs.table.TableRow;
+import dev.kappa.jobs.table.TableScan;
 
 /** Table files written and read back without Flink: columns, types, provenance, compaction. */
 class TableFilesTest {

@@ -42,7 +42,7 @@ import dev.kappa.jobs.cli.ConsoleCapture;
 import dev.kappa.jobs.cli.Kappa;
 import dev.kappa.jobs.columnar.ColumnarJob;
 import dev.kappa.jobs.columnar.ColumnarSettings;
-import dev.kappa.jobs.columnar.TableScan;
+import dev.kappa.jobs.table.TableScan;
 import dev.kappa.jobs.dedup.DedupJob;
 import dev.kappa.jobs.generate.EventGenerator;
 import dev.kappa.jobs.ingest.IngestJob;

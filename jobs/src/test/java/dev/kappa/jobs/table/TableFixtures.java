@@ -11,7 +11,6 @@ import dev.kappa.common.event.CanonicalEvent;
 import dev.kappa.common.event.LoggedEvent;
 import dev.kappa.jobs.columnar.ColumnarSettings;
 import dev.kappa.jobs.columnar.TableFiles;
-import dev.kappa.jobs.columnar.TableRow;
 
 /** Table files as the FileSink leaves them, without a Flink job. */
 public final class TableFixtures {

@@ -22,7 +22,6 @@ import dev.kappa.common.config.KappaConfig;
 import dev.kappa.common.kafka.LogRange;
 import dev.kappa.jobs.cli.AllOptions;
 import dev.kappa.jobs.columnar.ColumnarSettings;
-import dev.kappa.jobs.columnar.TableSchema;
 
 /** Versions kept in a real Iceberg JDBC catalog (embedded SQLite), with concurrent committers. */
 class TableVersionsTest {

@@ -1,4 +1,4 @@
-package dev.kappa.jobs.columnar;
+package dev.kappa.jobs.table;
 
 import java.time.LocalDate;
 import java.util.regex.Pattern;
@@ -26,7 +26,7 @@ public final class HourPartitions implements BucketAssigner<TableRow, String> {
     }
 
     /** The partition of an event time, as {@link #of} but without formatting the same hour again. */
-    String partitionOf(long eventTimeMillis) {
+    public String partitionOf(long eventTimeMillis) {
         long hour = Math.floorDiv(eventTimeMillis, HOUR_MILLIS);
         if (hour != lastHour || lastName == null) {
             lastName = name(hour);
@@ -36,7 +36,7 @@ public final class HourPartitions implements BucketAssigner<TableRow, String> {
     }
 
     /** The first instant after the partition of an event time, in epoch milliseconds. */
-    static long endOf(long eventTimeMillis) {
+    public static long endOf(long eventTimeMillis) {
         return (Math.floorDiv(eventTimeMillis, HOUR_MILLIS) + 1) * HOUR_MILLIS;
     }
 

@@ -1,4 +1,4 @@
-package dev.kappa.jobs.columnar;
+package dev.kappa.jobs.table;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -36,7 +36,7 @@ public record TableSchema(List<ProjectedField> projected, Map<String, Integer> c
     public static final String ARRIVED_LATE = "arrived_late";
 
     /** Envelope column count; projected columns follow at these indexes. */
-    static final int ENVELOPE_COLUMNS = 8;
+    public static final int ENVELOPE_COLUMNS = 8;
 
     private static final Set<String> RESERVED = Set.of(EventFields.EVENT_ID, EventFields.EVENT_TYPE, EventFields.EVENT_TIME, EventFields.SOURCE, EventFields.PAYLOAD,
             LOG_PARTITION, LOG_OFFSET, ARRIVED_LATE, "dt", "hr");
@@ -50,11 +50,11 @@ public record TableSchema(List<ProjectedField> projected, Map<String, Integer> c
         columnIds = Map.copyOf(columnIds);
         for (ProjectedField field : projected) {
             if (RESERVED.contains(field.name())) {
-                throw new ConfigException(ColumnarOptions.FIELDS.key() + "." + field.name()
+                throw new ConfigException(TableOptions.FIELDS.key() + "." + field.name()
                         + ": the name is taken by an envelope or partition column");
             }
             if (!field.name().matches("[A-Za-z_][A-Za-z0-9_]*")) {
-                throw new ConfigException(ColumnarOptions.FIELDS.key() + "." + field.name()
+                throw new ConfigException(TableOptions.FIELDS.key() + "." + field.name()
                         + ": a column name must be letters, digits and _ (engines quote nothing else the same way)");
             }
         }
@@ -114,7 +114,7 @@ public record TableSchema(List<ProjectedField> projected, Map<String, Integer> c
             LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MICROS);
 
     /** A stored time in milliseconds, whichever unit its column was written in. */
-    static long toMillis(long stored, Type column) {
+    public static long toMillis(long stored, Type column) {
         return column.getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation t
                 && t.getUnit() == LogicalTypeAnnotation.TimeUnit.MICROS ? Math.floorDiv(stored, 1000) : stored;
     }

@@ -1,4 +1,4 @@
-package dev.kappa.jobs.columnar;
+package dev.kappa.jobs.table;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -168,7 +168,7 @@ public final class TableScan {
     }
 
     /** Hidden (.) and metadata (_) names are skipped by every Hive-style reader. */
-    static boolean isVisible(String name) {
+    public static boolean isVisible(String name) {
         return !name.startsWith(".") && !name.startsWith("_");
     }
 }

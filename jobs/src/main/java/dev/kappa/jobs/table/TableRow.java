@@ -1,4 +1,4 @@
-package dev.kappa.jobs.columnar;
+package dev.kappa.jobs.table;
 
 import dev.kappa.common.event.LoggedEvent;
 

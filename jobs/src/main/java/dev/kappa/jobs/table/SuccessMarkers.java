@@ -1,4 +1,4 @@
-package dev.kappa.jobs.columnar;
+package dev.kappa.jobs.table;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +27,7 @@ public final class SuccessMarkers {
      * marker. A marker that is already there (a committer restored from before it wrote it) is kept:
      * object stores cannot rename onto an existing object.
      */
-    static void write(String versionPath, String partition, long onTimeRows) throws IOException {
+    public static void write(String versionPath, String partition, long onTimeRows) throws IOException {
         Path marker = new Path(new Path(versionPath, partition), NAME);
         if (marker.getFileSystem().exists(marker)) {
             return;

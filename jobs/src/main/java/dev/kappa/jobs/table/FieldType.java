@@ -1,4 +1,4 @@
-package dev.kappa.jobs.columnar;
+package dev.kappa.jobs.table;
 
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;

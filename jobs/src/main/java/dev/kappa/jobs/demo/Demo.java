@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 import org.apache.flink.api.common.JobExecutionResult;
@@ -23,51 +24,43 @@ import dev.kappa.common.kafka.KafkaAdmin;
 import dev.kappa.common.kafka.KafkaSettings;
 import dev.kappa.common.kafka.KafkaTopicReader;
 import dev.kappa.common.kafka.LocalKafkaBroker;
-import dev.kappa.jobs.cli.ConfigMixin;
 import dev.kappa.jobs.columnar.ColumnarJob;
 import dev.kappa.jobs.columnar.ColumnarSettings;
 import dev.kappa.jobs.columnar.ColumnarSummary;
-import dev.kappa.jobs.columnar.TableScan;
+import dev.kappa.jobs.table.TableScan;
 import dev.kappa.jobs.dedup.DedupJob;
 import dev.kappa.jobs.dedup.DedupSummary;
 import dev.kappa.jobs.generate.EventGenerator;
-import dev.kappa.jobs.generate.GenerateCommand;
+import dev.kappa.jobs.generate.EventSender;
 import dev.kappa.jobs.ingest.IngestJob;
 import dev.kappa.jobs.ingest.IngestSummary;
 import dev.kappa.jobs.table.CatalogSettings;
 import dev.kappa.jobs.table.TableQuery;
 import dev.kappa.jobs.table.TableVersions;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * The whole pipeline on this machine with nothing installed: starts a real Kafka broker, generates
  * traffic with duplicates and malformed records, runs every job on a local MiniCluster, checks the
  * outputs against what was sent, prints a summary, and removes everything it started.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run the pipeline end to end on embedded defaults: a Kafka broker started by this command "
-                + "and a local Flink MiniCluster. Prints what went where and checks it; exits 1 if a check fails.",
-                "The broker and its data are removed on exit, Ctrl-C included."})
-public final class DemoCommand implements Runnable {
+public final class Demo {
 
-    @Mixin
-    ConfigMixin config;
+    private final long events;
+    private final long seed;
+    private final Path warehouse;
+    private final Function<List<String>, KappaConfig> config;
 
-    @Option(names = "--events", defaultValue = "20000", description = "Records to generate (default ${DEFAULT-VALUE}).")
-    long events;
+    /**
+     * @param config the configuration with the demo's own settings applied first, so that the user's
+     *     overrides still win
+     */
+    public Demo(long events, long seed, Path warehouse, Function<List<String>, KappaConfig> config) {
+        this.events = events;
+        this.seed = seed;
+        this.warehouse = warehouse;
+        this.config = config;
+    }
 
-    @Option(names = "--seed", defaultValue = "42", description = "Generator seed (default ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--warehouse", paramLabel = "DIR", defaultValue = "${java.io.tmpdir}/kappa-demo-warehouse",
-            description = "Where the demo's Parquet table is written and kept for you to query (default "
-                    + "${DEFAULT-VALUE}). A table left there by an earlier demo is replaced; any other content "
-                    + "makes the demo stop rather than overwrite it.")
-    Path warehouse;
-
-    @Override
     public void run() {
         Path workDir;
         try {
@@ -90,7 +83,7 @@ public final class DemoCommand implements Runnable {
     }
 
     private void runPipeline(LocalKafkaBroker broker, Path workDir, PrintStream out) {
-        KappaConfig conf = config.load(List.of(
+        KappaConfig conf = config.apply(List.of(
                 "job.parallelism=2",
                 "checkpoint.interval=2s",
                 "checkpoint.dir=" + workDir.resolve("checkpoints").toUri(),
@@ -115,7 +108,7 @@ public final class DemoCommand implements Runnable {
 
         EventGenerator.Spec spec = new EventGenerator.Spec(events, 0.1, 0.02, 0.05, seed,
                 Instant.parse("2026-01-01T00:00:00Z"), Duration.ofHours(6));
-        GenerateCommand.Counts sent = GenerateCommand.send(kafka, raw, spec, 0, out);
+        EventSender.Counts sent = EventSender.send(kafka, raw, spec, 0, out);
         out.printf("  generate  %s -> %s%n", sent, raw);
 
         IngestSummary ingest = IngestSummary.of(
