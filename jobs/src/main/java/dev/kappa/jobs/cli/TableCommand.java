@@ -110,7 +110,7 @@ final class TableCommand implements Runnable {
                     + "crashed writers and dropped versions, replaced metadata). Safe to run on a schedule while "
                     + "jobs write: every version keeps its files and each branch its newest 20 snapshots."})
     static final class Maintain extends TableAction {
-        @Option(names = "--snapshots-older-than", paramLabel = "DURATION", defaultValue = "5d",
+        @Option(names = "--snapshots-older-than", paramLabel = "DURATION", defaultValue = "1d",
                 description = "Expire snapshots older than this (default ${DEFAULT-VALUE}).")
         String snapshotAge;
 

@@ -116,7 +116,7 @@ public final class TableVersions implements AutoCloseable {
                         // its last commit, and replaced metadata files are deleted as commits go on
                         .withProperty(TableProperties.MIN_SNAPSHOTS_TO_KEEP, "20")
                         .withProperty(TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true")
-                        .withProperty(TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "50")
+                        .withProperty(TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "10")
                         .create();
                 LOG.info("Created Iceberg table {}.{} at {}", settings.name(), id, settings.tableLocation(table));
             } catch (AlreadyExistsException e) {

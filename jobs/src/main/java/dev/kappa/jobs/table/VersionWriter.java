@@ -67,7 +67,8 @@ public final class VersionWriter {
             table = versions.iceberg();
             boolean published = version.name().equals(table.properties().get(TableVersions.PUBLISHED));
             Transaction transaction = table.newTransaction();
-            AppendFiles append = transaction.newFastAppend().toBranch(version.branch());
+            // a merging append keeps the number of manifests, and so each snapshot's manifest list, bounded
+            AppendFiles append = transaction.newAppend().toBranch(version.branch());
             dataFiles.forEach(append::appendFile);
             summary.forEach(append::set);
             append.commit();
