@@ -83,7 +83,8 @@ public final class TableMaintenance {
     /** Every file a retained snapshot or metadata file needs, as a path without scheme. */
     private static Set<String> referencedFiles(Table table) throws IOException {
         Set<String> referenced = new HashSet<>();
-        ReachableFileUtil.metadataFileLocations(table, true).forEach(f -> referenced.add(pathOf(f)));
+        // the current metadata and its log: older files were deleted as the table committed, and are not read
+        ReachableFileUtil.metadataFileLocations(table, false).forEach(f -> referenced.add(pathOf(f)));
         ReachableFileUtil.manifestListLocations(table).forEach(f -> referenced.add(pathOf(f)));
         ReachableFileUtil.statisticsFilesLocations(table).forEach(f -> referenced.add(pathOf(f)));
         Set<String> manifests = new HashSet<>();
