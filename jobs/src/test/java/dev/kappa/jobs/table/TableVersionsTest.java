@@ -73,6 +73,14 @@ class TableVersionsTest {
     }
 
     @Test
+    void aTableOfTheOldLayoutIsRefusedWithWhatToDo() throws Exception {
+        Path old = Files.createDirectories(warehouse.resolve("events"));
+        Files.writeString(old.resolve("_CURRENT"), "v1\n");
+        assertThatThrownBy(this::versions).hasMessageContaining("holds a table of the old layout")
+                .hasMessageContaining("kappa replay --publish");
+    }
+
+    @Test
     void theEmbeddedCatalogIsASqliteFileInTheWarehouse() {
         assumeTrue(catalogSettings().isEmpty());
         try (TableVersions versions = versions()) {
