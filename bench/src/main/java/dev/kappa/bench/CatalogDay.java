@@ -20,7 +20,7 @@ import dev.kappa.common.event.LoggedEvent;
 import dev.kappa.jobs.cli.AllOptions;
 import dev.kappa.jobs.columnar.ColumnarJob;
 import dev.kappa.jobs.columnar.ColumnarSettings;
-import dev.kappa.jobs.columnar.TableFiles;
+import dev.kappa.jobs.table.TableFiles;
 import dev.kappa.jobs.table.HourPartitions;
 import dev.kappa.jobs.table.TableMaintenance;
 import dev.kappa.jobs.table.TableRow;
@@ -108,7 +108,7 @@ public final class CatalogDay implements Callable<Integer> {
         Path file = Path.of(java.net.URI.create(settings.versionPath())).resolve(partition)
                 .resolve("part-" + commit + ".parquet");
         Files.createDirectories(file.getParent());
-        try (ParquetWriter<TableRow> writer = TableFiles.writer(new LocalOutputFile(file), settings)) {
+        try (ParquetWriter<TableRow> writer = TableFiles.writer(new LocalOutputFile(file), settings.files())) {
             for (int row = 0; row < rowsPerFile; row++) {
                 String id = "e-" + commit + "-" + row;
                 String json = "{\"event_id\":\"" + id + "\",\"event_type\":\"view\",\"event_time\":\""

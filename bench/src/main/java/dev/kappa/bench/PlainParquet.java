@@ -16,7 +16,7 @@ import dev.kappa.common.kafka.KafkaSettings;
 import dev.kappa.common.kafka.KafkaTopicReader;
 import dev.kappa.common.kafka.LoggedEventDeserializer;
 import dev.kappa.jobs.columnar.ColumnarSettings;
-import dev.kappa.jobs.columnar.TableFiles;
+import dev.kappa.jobs.table.TableFiles;
 import dev.kappa.jobs.table.TableRow;
 
 /**
@@ -45,7 +45,7 @@ final class PlainParquet {
     double write(ColumnarSettings settings, Path file) throws IOException {
         Files.deleteIfExists(file);
         long started = System.nanoTime();
-        try (ParquetWriter<TableRow> writer = TableFiles.writer(new LocalOutputFile(file), settings)) {
+        try (ParquetWriter<TableRow> writer = TableFiles.writer(new LocalOutputFile(file), settings.files())) {
             for (TableRow row : rows) {
                 writer.write(row);
             }

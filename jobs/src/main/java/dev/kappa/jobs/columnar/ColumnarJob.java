@@ -42,6 +42,8 @@ import dev.kappa.jobs.table.HourPartitions;
 import dev.kappa.jobs.table.SuccessMarkers;
 import dev.kappa.jobs.table.TableRow;
 import dev.kappa.jobs.table.TableScan;
+import dev.kappa.jobs.table.TableFileCompactor;
+import dev.kappa.jobs.table.TableFiles;
 
 /**
  * Columnar conversion: {@code topics.unique} → a Parquet table partitioned by event hour, written
@@ -90,7 +92,7 @@ public final class ColumnarJob {
 
     static FileSink<TableRow> fileSink(ColumnarSettings settings) {
         FileSink.DefaultBulkFormatBuilder<TableRow> builder = FileSink
-                .forBulkFormat(new Path(settings.versionPath()), new TableFiles(settings).writerFactory())
+                .forBulkFormat(new Path(settings.versionPath()), new TableFiles(settings.files()).writerFactory())
                 .withBucketAssigner(new HourPartitions())
                 .withRollingPolicy(new TargetSizeRollingPolicy(settings.targetFileSize()))
                 .withOutputFileConfig(FILE_NAMES);
@@ -98,7 +100,7 @@ public final class ColumnarJob {
             builder.enableCompact(FileCompactStrategy.Builder.newBuilder()
                     .setSizeThreshold(settings.targetFileSize())
                     .enableCompactionOnCheckpoint(settings.compactAfterCheckpoints())
-                    .build(), new TableFileCompactor(settings));
+                    .build(), new TableFileCompactor(settings.files()));
         } else {
             // Keeps the compaction operators' (empty) state slots, so compaction can be switched on and
             // off across savepoints.

@@ -7,8 +7,9 @@ import org.apache.flink.configuration.MemorySize;
 
 import dev.kappa.common.config.ConfigOption;
 import dev.kappa.common.kafka.StartingPosition;
+import dev.kappa.jobs.table.Compression;
 
-/** Settings of the columnar-conversion job: where the table lives, its schema and its file layout. */
+/** Settings of the columnar-conversion job: where it starts reading, which version it writes, how its files are encoded, rolled and compacted, and when partitions are complete. */
 public final class ColumnarOptions {
 
     public static final ConfigOption<StartingPosition> START = ConfigOption.key("columnar.start")
@@ -61,11 +62,4 @@ public final class ColumnarOptions {
                 TARGET_FILE_SIZE, COMPACT_AFTER_CHECKPOINTS, COMMIT_DELAY);
     }
 
-    /** Parquet codecs offered; each maps to Parquet's own codec name. */
-    public enum Compression {
-        ZSTD,
-        SNAPPY,
-        GZIP,
-        NONE
-    }
 }

@@ -12,15 +12,17 @@ import org.apache.flink.util.TimeUtils;
 import dev.kappa.common.config.ConfigException;
 import dev.kappa.common.config.KappaConfig;
 import dev.kappa.jobs.table.CatalogSettings;
+import dev.kappa.jobs.table.TableFileSettings;
 import dev.kappa.jobs.table.TableVersions;
 import dev.kappa.jobs.table.FieldType;
 import dev.kappa.jobs.table.ProjectedField;
 import dev.kappa.jobs.table.TableSchema;
 import dev.kappa.jobs.table.TableOptions;
+import dev.kappa.jobs.table.Compression;
 
 /** The part of the configuration the columnar job needs on the task managers, validated. */
 public record ColumnarSettings(String warehouse, String table, int version, TableSchema schema,
-        ColumnarOptions.Compression compression, long rowGroupSize, int pageSize, long targetFileSize,
+        Compression compression, long rowGroupSize, int pageSize, long targetFileSize,
         int compactAfterCheckpoints, Duration commitDelay, CatalogSettings catalog) implements Serializable {
 
     public ColumnarSettings {
@@ -59,6 +61,11 @@ public record ColumnarSettings(String warehouse, String table, int version, Tabl
     /** {@code <warehouse>/<table>/v<N>}: where this job writes its partitions. */
     public String versionPath() {
         return TableVersions.versionPath(catalog.tableLocation(table), version);
+    }
+
+    /** How the version's Parquet files are encoded. */
+    public TableFileSettings files() {
+        return new TableFileSettings(table, version, schema, compression, rowGroupSize, pageSize);
     }
 
     /** These settings with the columns (and field ids) the version was registered with in the catalog. */

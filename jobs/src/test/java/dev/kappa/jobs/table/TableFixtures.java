@@ -10,7 +10,6 @@ import org.apache.parquet.io.LocalOutputFile;
 import dev.kappa.common.event.CanonicalEvent;
 import dev.kappa.common.event.LoggedEvent;
 import dev.kappa.jobs.columnar.ColumnarSettings;
-import dev.kappa.jobs.columnar.TableFiles;
 
 /** Table files as the FileSink leaves them, without a Flink job. */
 public final class TableFixtures {
@@ -31,7 +30,7 @@ public final class TableFixtures {
         Files.createDirectories(file.getParent());
         String json = "{\"event_id\":\"" + id + "\",\"event_type\":\"t\",\"event_time\":\"2026-03-01T00:00:00Z\""
                 + (payload == null ? "" : ",\"payload\":" + payload) + "}";
-        try (ParquetWriter<TableRow> out = TableFiles.writer(new LocalOutputFile(file), settings)) {
+        try (ParquetWriter<TableRow> out = TableFiles.writer(new LocalOutputFile(file), settings.files())) {
             out.write(new TableRow(new LoggedEvent(new CanonicalEvent(id, TIME, json.getBytes(StandardCharsets.UTF_8)),
                     "events.unique", 0, 0), false));
         }

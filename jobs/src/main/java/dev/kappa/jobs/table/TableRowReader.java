@@ -1,4 +1,4 @@
-package dev.kappa.jobs.columnar;
+package dev.kappa.jobs.table;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,10 +14,6 @@ import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import dev.kappa.common.event.CanonicalEvent;
 import dev.kappa.common.event.EventFields;
 import dev.kappa.common.event.LoggedEvent;
-import dev.kappa.jobs.table.FileProvenance;
-import dev.kappa.jobs.table.TableFileReader;
-import dev.kappa.jobs.table.TableRow;
-import dev.kappa.jobs.table.TableSchema;
 
 /**
  * Reads table rows back as the {@link TableRow}s they were written from, so that compaction can

@@ -1,4 +1,4 @@
-package dev.kappa.jobs.columnar;
+package dev.kappa.jobs.table;
 
 import java.io.IOException;
 import java.time.DateTimeException;
@@ -23,11 +23,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.kappa.common.event.CanonicalEvent;
 import dev.kappa.common.event.EventFields;
 import dev.kappa.common.event.LoggedEvent;
-import dev.kappa.jobs.table.FieldType;
-import dev.kappa.jobs.table.FileProvenance;
-import dev.kappa.jobs.table.ProjectedField;
-import dev.kappa.jobs.table.TableRow;
-import dev.kappa.jobs.table.TableSchema;
 
 /**
  * Writes a canonical event straight from its JSON bytes into Parquet columns, one streaming pass

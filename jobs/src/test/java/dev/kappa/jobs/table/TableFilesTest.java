@@ -1,4 +1,4 @@
-package dev.kappa.jobs.columnar;
+package dev.kappa.jobs.table;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -24,10 +24,7 @@ import dev.kappa.common.config.KappaConfig;
 import dev.kappa.common.event.CanonicalEvent;
 import dev.kappa.common.event.LoggedEvent;
 import dev.kappa.jobs.cli.AllOptions;
-import dev.kappa.jobs.table.FileProvenance;
-import dev.kappa.jobs.table.TableFileReader;
-import dev.kappa.jobs.table.TableRow;
-import dev.kappa.jobs.table.TableScan;
+import dev.kappa.jobs.columnar.ColumnarSettings;
 
 /** Table files written and read back without Flink: columns, types, provenance, compaction. */
 class TableFilesTest {
@@ -39,10 +36,10 @@ class TableFilesTest {
     Path tmp;
 
     @ParameterizedTest
-    @EnumSource(ColumnarOptions.Compression.class)
-    void everyColumnComesBackWithItsTypeAndTheFooterTellsWhereRowsCameFrom(ColumnarOptions.Compression codec)
+    @EnumSource(Compression.class)
+    void everyColumnComesBackWithItsTypeAndTheFooterTellsWhereRowsCameFrom(Compression codec)
             throws Exception {
-        ColumnarSettings settings = settings("columnar.compression=" + codec.name().toLowerCase(),
+        TableFileSettings settings = settings("columnar.compression=" + codec.name().toLowerCase(),
                 "columnar.fields.amount=double", "columnar.fields.user=string", "columnar.fields.n=long",
                 "columnar.fields.ok=boolean", "columnar.fields.at=timestamp");
         org.apache.flink.core.fs.Path file = write(settings, List.of(
@@ -84,7 +81,7 @@ class TableFilesTest {
 
     @Test
     void compactionReadsBackTheRowsItWasGivenWithTheirLatenessAndPosition() throws Exception {
-        ColumnarSettings settings = settings("columnar.fields.amount=double");
+        TableFileSettings settings = settings("columnar.fields.amount=double");
         List<TableRow> written = List.of(
                 row(1, "{\"event_id\":\"a\",\"event_type\":\"click\",\"event_time\":\"2026-03-01T00:00:00Z\","
                         + "\"source\":\"s\",\"payload\":{\"amount\":1,\"t\":\"é\\n\"}}", false),
@@ -114,7 +111,7 @@ class TableFilesTest {
 
     @Test
     void compactionCopiesTheRowGroupsAndCombinesTheFootersProvenance() throws Exception {
-        ColumnarSettings settings = settings("columnar.fields.amount=double");
+        TableFileSettings settings = settings("columnar.fields.amount=double");
         org.apache.flink.core.fs.Path first = write(settings, List.of(
                 row(3, event("a", "{\"amount\":1}"), false), row(1, event("b", "{\"amount\":\"x\"}"), false)),
                 ".first.inprogress");
@@ -137,8 +134,8 @@ class TableFilesTest {
 
     @Test
     void compactionRewritesAFileOfAnotherSchemaIntoTheCurrentColumns() throws Exception {
-        ColumnarSettings before = settings();
-        ColumnarSettings now = settings("columnar.fields.amount=double");
+        TableFileSettings before = settings();
+        TableFileSettings now = settings("columnar.fields.amount=double");
         org.apache.flink.core.fs.Path old = write(before, List.of(row(1, event("a", "{\"amount\":2.5}"), false)),
                 ".old.inprogress");
         org.apache.flink.core.fs.Path current = write(now, List.of(row(2, event("b", "{\"amount\":4}"), true)),
@@ -161,7 +158,7 @@ class TableFilesTest {
      * compacting file with the table's writer factory, lets the compactor fill its stream, then
      * finishes that writer.
      */
-    private org.apache.flink.core.fs.Path compact(ColumnarSettings settings, org.apache.flink.core.fs.Path... pieces)
+    private org.apache.flink.core.fs.Path compact(TableFileSettings settings, org.apache.flink.core.fs.Path... pieces)
             throws Exception {
         org.apache.flink.core.fs.Path target = new org.apache.flink.core.fs.Path(pieces[0].getParent(),
                 "compacted-0.parquet");
@@ -187,24 +184,24 @@ class TableFilesTest {
 
     @Test
     void aRecordThatIsNotCanonicalStopsTheWriterNamingItsPosition() throws Exception {
-        ColumnarSettings settings = settings();
+        TableFileSettings settings = settings();
         assertThatThrownBy(() -> write(settings, List.of(row(42, "{\"event_id\":\"a\",\"event_ty", false))))
                 .hasMessageContaining("events.unique-1@42 is not a canonical event")
                 .hasMessageContaining("only the dedup job may write to events.unique");
     }
 
-    private ColumnarSettings settings(String... extra) {
+    private TableFileSettings settings(String... extra) {
         List<String> overrides = new ArrayList<>(List.of(extra));
         overrides.add("columnar.warehouse=" + tmp.toUri());
-        return ColumnarSettings.from(KappaConfig.load(null, overrides, AllOptions.list()));
+        return ColumnarSettings.from(KappaConfig.load(null, overrides, AllOptions.list())).files();
     }
 
     /** Writes the rows as one part file of partition dt=2026-03-01/hr=00 of a table under tmp/table. */
-    private org.apache.flink.core.fs.Path write(ColumnarSettings settings, List<TableRow> rows) throws Exception {
+    private org.apache.flink.core.fs.Path write(TableFileSettings settings, List<TableRow> rows) throws Exception {
         return write(settings, rows, "part-0.parquet");
     }
 
-    private org.apache.flink.core.fs.Path write(ColumnarSettings settings, List<TableRow> rows, String name)
+    private org.apache.flink.core.fs.Path write(TableFileSettings settings, List<TableRow> rows, String name)
             throws Exception {
         Path dir = tmp.resolve("table").resolve("dt=2026-03-01").resolve("hr=00");
         Files.createDirectories(dir);

@@ -1,4 +1,4 @@
-package dev.kappa.jobs.columnar;
+package dev.kappa.jobs.table;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -13,15 +13,13 @@ import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.PositionOutputStream;
 
 import dev.kappa.common.event.EventFields;
-import dev.kappa.jobs.table.TableRow;
-import dev.kappa.jobs.table.TableSchema;
 
 /** How the table's Parquet files are encoded: codec, row-group and page sizes, from the settings. */
 public final class TableFiles implements Serializable {
 
-    private final ColumnarSettings settings;
+    private final TableFileSettings settings;
 
-    TableFiles(ColumnarSettings settings) {
+    public TableFiles(TableFileSettings settings) {
         this.settings = settings;
     }
 
@@ -31,18 +29,18 @@ public final class TableFiles implements Serializable {
      * and {@link TableFileCompactor} writes that whole file itself, so a writer that is given no row
      * must leave the stream untouched (Parquet's own writer would add a magic and an empty footer).
      */
-    BulkWriter.Factory<TableRow> writerFactory() {
-        ColumnarSettings fileSettings = settings;
+    public BulkWriter.Factory<TableRow> writerFactory() {
+        TableFileSettings fileSettings = settings;
         return out -> new FromFirstRow(out, fileSettings);
     }
 
     private static final class FromFirstRow implements BulkWriter<TableRow> {
 
         private final OutputStream out;
-        private final ColumnarSettings settings;
+        private final TableFileSettings settings;
         private ParquetWriter<TableRow> writer;
 
-        FromFirstRow(OutputStream out, ColumnarSettings settings) {
+        FromFirstRow(OutputStream out, TableFileSettings settings) {
             this.out = out;
             this.settings = settings;
         }
@@ -123,7 +121,7 @@ public final class TableFiles implements Serializable {
     }
 
     /** One file as the table writes it, outside Flink too (the benchmark's plain-writer baseline). */
-    public static ParquetWriter<TableRow> writer(OutputFile out, ColumnarSettings settings) throws IOException {
+    public static ParquetWriter<TableRow> writer(OutputFile out, TableFileSettings settings) throws IOException {
         return new RowWriterBuilder(out, settings)
                 .withConf(new PlainParquetConfiguration())
                 .withCodecFactory(SharedCodecs.INSTANCE)
@@ -141,7 +139,7 @@ public final class TableFiles implements Serializable {
                 .build();
     }
 
-    static CompressionCodecName codec(ColumnarOptions.Compression compression) {
+    static CompressionCodecName codec(Compression compression) {
         return switch (compression) {
             case ZSTD -> CompressionCodecName.ZSTD;
             case SNAPPY -> CompressionCodecName.SNAPPY;
@@ -152,9 +150,9 @@ public final class TableFiles implements Serializable {
 
     private static final class RowWriterBuilder extends ParquetWriter.Builder<TableRow, RowWriterBuilder> {
 
-        private final ColumnarSettings settings;
+        private final TableFileSettings settings;
 
-        RowWriterBuilder(OutputFile file, ColumnarSettings settings) {
+        RowWriterBuilder(OutputFile file, TableFileSettings settings) {
             super(file);
             this.settings = settings;
         }

@@ -1,4 +1,4 @@
-package dev.kappa.jobs.columnar;
+package dev.kappa.jobs.table;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,9 +12,6 @@ import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.schema.MessageType;
-import dev.kappa.jobs.table.FileProvenance;
-import dev.kappa.jobs.table.TableFileReader;
-import dev.kappa.jobs.table.TableRow;
 
 /**
  * FileSink compaction of table files. Files written with the table's current schema are merged by
@@ -24,13 +21,13 @@ import dev.kappa.jobs.table.TableRow;
  * writer, so the compacted file always has the current schema. The price of copying: a compacted
  * file keeps the row groups of its pieces, one per checkpoint at most, instead of one large one.
  */
-final class TableFileCompactor extends OutputStreamBasedFileCompactor {
+public final class TableFileCompactor extends OutputStreamBasedFileCompactor {
 
     private static final long serialVersionUID = 1L;
 
-    private final ColumnarSettings settings;
+    private final TableFileSettings settings;
 
-    TableFileCompactor(ColumnarSettings settings) {
+    public TableFileCompactor(TableFileSettings settings) {
         this.settings = settings;
     }
 
