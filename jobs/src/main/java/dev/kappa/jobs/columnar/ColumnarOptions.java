@@ -9,7 +9,10 @@ import dev.kappa.common.config.ConfigOption;
 import dev.kappa.common.kafka.StartingPosition;
 import dev.kappa.jobs.table.Compression;
 
-/** Settings of the columnar-conversion job: where it starts reading, which version it writes, how its files are encoded, rolled and compacted, and when partitions are complete. */
+/**
+ * Settings of the columnar-conversion job: where it starts reading, which version it writes, how its
+ * files are encoded, rolled and compacted, and when partitions are complete.
+ */
 public final class ColumnarOptions {
 
     public static final ConfigOption<StartingPosition> START = ConfigOption.key("columnar.start")
