@@ -35,9 +35,9 @@ import dev.kappa.common.kafka.KafkaSettings;
 import dev.kappa.common.kafka.KafkaTopicReader;
 import dev.kappa.common.kafka.LocalKafkaBroker;
 import dev.kappa.jobs.cli.AllOptions;
-import dev.kappa.jobs.table.TableScan;
 import dev.kappa.jobs.ops.FlinkRest;
 import dev.kappa.jobs.table.CatalogSettings;
+import dev.kappa.jobs.table.TableScan;
 import dev.kappa.jobs.table.TableVersions;
 
 /**

@@ -11,8 +11,8 @@ import java.util.OptionalInt;
 import org.apache.flink.util.TimeUtils;
 import org.apache.iceberg.Snapshot;
 
-import dev.kappa.jobs.table.TableScan;
 import dev.kappa.jobs.table.TableMaintenance;
+import dev.kappa.jobs.table.TableScan;
 import dev.kappa.jobs.table.TableVersion;
 import dev.kappa.jobs.table.TableVersions;
 import picocli.CommandLine;
@@ -46,10 +46,11 @@ final class TableCommand implements Runnable {
 
     static void printVersions(TableVersions versions, PrintStream out) {
         OptionalInt current = versions.current();
-        if (versions.list().isEmpty()) {
+        List<TableVersion> all = versions.list();
+        if (all.isEmpty()) {
             out.println("table " + versions.table() + " has no versions yet");
         }
-        for (TableVersion v : versions.list()) {
+        for (TableVersion v : all) {
             boolean published = current.isPresent() && current.getAsInt() == v.version();
             out.printf("%s %-4s %-9s %-8s %-28s rows=%s audit=%s created=%s source=%s%n",
                     published ? "*" : " ", v.name(), v.state().label(), v.builtBy(), v.job(),

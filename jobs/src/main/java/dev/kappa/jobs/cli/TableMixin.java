@@ -2,10 +2,10 @@ package dev.kappa.jobs.cli;
 
 import dev.kappa.common.config.KappaConfig;
 import dev.kappa.jobs.columnar.ColumnarSettings;
+import dev.kappa.jobs.table.TableOptions;
 import dev.kappa.jobs.table.TableVersions;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import dev.kappa.jobs.table.TableOptions;
 
 /** {@code --table}, with the config it overrides, for the commands that manage or rebuild a table. */
 public final class TableMixin {

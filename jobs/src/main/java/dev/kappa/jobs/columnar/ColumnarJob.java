@@ -12,9 +12,9 @@ import java.util.Set;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.file.sink.FileSink;
+import org.apache.flink.connector.file.sink.compactor.FileCompactStrategy;
 import org.apache.flink.core.execution.DetachedJobExecutionResult;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.connector.file.sink.compactor.FileCompactStrategy;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -34,16 +34,16 @@ import dev.kappa.common.kafka.KafkaAdmin;
 import dev.kappa.common.kafka.KafkaConnectors;
 import dev.kappa.common.kafka.KafkaSettings;
 import dev.kappa.common.kafka.LoggedEventDeserializer;
+import dev.kappa.jobs.table.HourPartitions;
+import dev.kappa.jobs.table.SuccessMarkers;
+import dev.kappa.jobs.table.TableFileCompactor;
+import dev.kappa.jobs.table.TableFiles;
+import dev.kappa.jobs.table.TableRow;
+import dev.kappa.jobs.table.TableScan;
 import dev.kappa.jobs.table.TableVersion;
 import dev.kappa.jobs.table.TableVersions;
 import dev.kappa.jobs.table.VersionState;
 import dev.kappa.jobs.table.VersionWriter;
-import dev.kappa.jobs.table.HourPartitions;
-import dev.kappa.jobs.table.SuccessMarkers;
-import dev.kappa.jobs.table.TableRow;
-import dev.kappa.jobs.table.TableScan;
-import dev.kappa.jobs.table.TableFileCompactor;
-import dev.kappa.jobs.table.TableFiles;
 
 /**
  * Columnar conversion: {@code topics.unique} → a Parquet table partitioned by event hour, written
@@ -149,15 +149,16 @@ public final class ColumnarJob {
         String versionPath = versions.versionPath(version);
         Set<String> committed = new HashSet<>();
         versions.files(version).forEach(file -> committed.add(new Path(file).getPath()));
+        List<TableScan.Partition> partitions = TableScan.partitions(versionPath);
         List<VersionWriter.NewFile> missing = new ArrayList<>();
-        for (TableScan.Partition partition : TableScan.partitions(versionPath)) {
+        for (TableScan.Partition partition : partitions) {
             for (Path file : partition.files()) {
                 if (!committed.contains(file.getPath())) {
                     missing.add(new VersionWriter.NewFile(file.toString(), partition.name()));
                 }
             }
         }
-        List<String> marked = SuccessMarkers.markAfterBoundedRun(versionPath);
+        List<String> marked = SuccessMarkers.markAfterBoundedRun(versionPath, partitions);
         if (!missing.isEmpty() || !marked.isEmpty()) {
             Map<String, String> summary = new LinkedHashMap<>();
             summary.put(VersionWriter.WRITER, BOUNDED_RUN_WRITER);

@@ -12,16 +12,16 @@ import org.apache.flink.util.TimeUtils;
 import dev.kappa.common.config.ConfigException;
 import dev.kappa.common.config.KappaConfig;
 import dev.kappa.jobs.table.CatalogSettings;
-import dev.kappa.jobs.table.TableFileSettings;
-import dev.kappa.jobs.table.TableVersions;
+import dev.kappa.jobs.table.Compression;
 import dev.kappa.jobs.table.FieldType;
 import dev.kappa.jobs.table.ProjectedField;
-import dev.kappa.jobs.table.TableSchema;
+import dev.kappa.jobs.table.TableFileSettings;
 import dev.kappa.jobs.table.TableOptions;
-import dev.kappa.jobs.table.Compression;
+import dev.kappa.jobs.table.TableSchema;
+import dev.kappa.jobs.table.TableVersions;
 
 /** The part of the configuration the columnar job needs on the task managers, validated. */
-public record ColumnarSettings(String warehouse, String table, int version, TableSchema schema,
+public record ColumnarSettings(String table, int version, TableSchema schema,
         Compression compression, long rowGroupSize, int pageSize, long targetFileSize,
         int compactAfterCheckpoints, Duration commitDelay, CatalogSettings catalog) implements Serializable {
 
@@ -50,7 +50,7 @@ public record ColumnarSettings(String warehouse, String table, int version, Tabl
         if (pageSize > Integer.MAX_VALUE) {
             throw new ConfigException(ColumnarOptions.PAGE_SIZE.key() + " must be below 2gb");
         }
-        return new ColumnarSettings(config.get(TableOptions.WAREHOUSE), config.get(TableOptions.TABLE),
+        return new ColumnarSettings(config.get(TableOptions.TABLE),
                 config.get(ColumnarOptions.VERSION), new TableSchema(projected(config.get(TableOptions.FIELDS))),
                 config.get(ColumnarOptions.COMPRESSION), config.get(ColumnarOptions.ROW_GROUP_SIZE).getBytes(),
                 (int) pageSize, config.get(ColumnarOptions.TARGET_FILE_SIZE).getBytes(),
@@ -70,7 +70,7 @@ public record ColumnarSettings(String warehouse, String table, int version, Tabl
 
     /** These settings with the columns (and field ids) the version was registered with in the catalog. */
     public ColumnarSettings withSchema(TableSchema registered) {
-        return new ColumnarSettings(warehouse, table, version, registered, compression, rowGroupSize, pageSize,
+        return new ColumnarSettings(table, version, registered, compression, rowGroupSize, pageSize,
                 targetFileSize, compactAfterCheckpoints, commitDelay, catalog);
     }
 

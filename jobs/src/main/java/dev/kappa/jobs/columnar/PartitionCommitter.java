@@ -101,7 +101,7 @@ final class PartitionCommitter extends KeyedCoProcessFunction<String, CommittedF
             return;
         }
         SuccessMarkers.write(versionPath, partition, visible);
-        out.collect(TableChange.complete(partition, visible));
+        out.collect(TableChange.complete(partition));
         committed.update(true);
         expectedRows.clear();
         visibleRows.clear();

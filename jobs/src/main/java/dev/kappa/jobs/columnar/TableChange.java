@@ -2,16 +2,16 @@ package dev.kappa.jobs.columnar;
 
 /**
  * What the table committer records in the catalog: a file that has become visible ({@code path} set),
- * or a partition that has become complete ({@code path} null, with its on-time row count).
+ * or a partition that has become complete ({@code path} null).
  */
-public record TableChange(String partition, String path, long completedRows) {
+public record TableChange(String partition, String path) {
 
     static TableChange file(String partition, String path) {
-        return new TableChange(partition, path, 0);
+        return new TableChange(partition, path);
     }
 
-    static TableChange complete(String partition, long onTimeRows) {
-        return new TableChange(partition, null, onTimeRows);
+    static TableChange complete(String partition) {
+        return new TableChange(partition, null);
     }
 
     boolean isFile() {

@@ -13,7 +13,7 @@ import java.util.UUID;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.java.tuple.Tuple4;
+import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -56,7 +56,7 @@ final class TableCommitter extends AbstractStreamOperator<Void> implements OneIn
     /** The newest checkpoint of the restored pending changes, until the first commit has sorted them out. */
     private transient long restoredUpTo;
     private transient ListState<String> writerIdState;
-    private transient ListState<Tuple4<Long, String, String, Long>> pendingState;
+    private transient ListState<Tuple3<Long, String, String>> pendingState;
     private transient Tally snapshots;
 
     TableCommitter(CatalogSettings catalog, String table, int version) {
@@ -73,7 +73,7 @@ final class TableCommitter extends AbstractStreamOperator<Void> implements OneIn
         writerIdState = context.getOperatorStateStore().getListState(
                 new ListStateDescriptor<>("writer-id", Types.STRING));
         pendingState = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("pending-changes",
-                Types.TUPLE(Types.LONG, Types.STRING, Types.STRING, Types.LONG)));
+                Types.TUPLE(Types.LONG, Types.STRING, Types.STRING)));
         writerId = null;
         for (String id : writerIdState.get()) {
             writerId = id;
@@ -82,8 +82,8 @@ final class TableCommitter extends AbstractStreamOperator<Void> implements OneIn
             writerId = UUID.randomUUID().toString();
         }
         commitsToCheck = context.isRestored() ? CHECKED_COMMITS_AFTER_RESTORE : 0;
-        for (Tuple4<Long, String, String, Long> change : pendingState.get()) {
-            pending.computeIfAbsent(change.f0, k -> new ArrayList<>()).add(new TableChange(change.f1, change.f2, change.f3));
+        for (Tuple3<Long, String, String> change : pendingState.get()) {
+            pending.computeIfAbsent(change.f0, k -> new ArrayList<>()).add(new TableChange(change.f1, change.f2));
         }
         restoredUpTo = pending.isEmpty() ? Long.MIN_VALUE : pending.lastKey();
     }
@@ -107,9 +107,9 @@ final class TableCommitter extends AbstractStreamOperator<Void> implements OneIn
             received.clear();
         }
         writerIdState.update(List.of(writerId));
-        List<Tuple4<Long, String, String, Long>> entries = new ArrayList<>();
+        List<Tuple3<Long, String, String>> entries = new ArrayList<>();
         pending.forEach((checkpoint, changes) -> changes.forEach(change ->
-                entries.add(Tuple4.of(checkpoint, change.partition(), change.path(), change.completedRows()))));
+                entries.add(Tuple3.of(checkpoint, change.partition(), change.path()))));
         pendingState.update(entries);
     }
 

@@ -3,6 +3,7 @@ package dev.kappa.jobs.columnar;
 import java.io.IOException;
 import java.util.Collection;
 
+import dev.kappa.jobs.table.TableRow;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.api.connector.sink2.CommitterInitContext;
@@ -20,7 +21,6 @@ import org.apache.flink.streaming.api.connector.sink2.CommittableMessage;
 import org.apache.flink.streaming.api.connector.sink2.SupportsPostCommitTopology;
 import org.apache.flink.streaming.api.connector.sink2.SupportsPreCommitTopology;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import dev.kappa.jobs.table.TableRow;
 
 /**
  * Flink's FileSink (exactly-once two-phase commit, compaction) plus a post-commit step that sees

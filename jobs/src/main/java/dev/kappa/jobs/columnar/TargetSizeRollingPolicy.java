@@ -2,9 +2,9 @@ package dev.kappa.jobs.columnar;
 
 import java.io.IOException;
 
+import dev.kappa.jobs.table.TableRow;
 import org.apache.flink.streaming.api.functions.sink.filesystem.PartFileInfo;
 import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.CheckpointRollingPolicy;
-import dev.kappa.jobs.table.TableRow;
 
 /**
  * Rolls a part file at every checkpoint (a Parquet file cannot be resumed after a failure) and when

@@ -27,7 +27,6 @@ import dev.kappa.common.kafka.LocalKafkaBroker;
 import dev.kappa.jobs.columnar.ColumnarJob;
 import dev.kappa.jobs.columnar.ColumnarSettings;
 import dev.kappa.jobs.columnar.ColumnarSummary;
-import dev.kappa.jobs.table.TableScan;
 import dev.kappa.jobs.dedup.DedupJob;
 import dev.kappa.jobs.dedup.DedupSummary;
 import dev.kappa.jobs.generate.EventGenerator;
@@ -36,6 +35,7 @@ import dev.kappa.jobs.ingest.IngestJob;
 import dev.kappa.jobs.ingest.IngestSummary;
 import dev.kappa.jobs.table.CatalogSettings;
 import dev.kappa.jobs.table.TableQuery;
+import dev.kappa.jobs.table.TableScan;
 import dev.kappa.jobs.table.TableVersions;
 
 /**

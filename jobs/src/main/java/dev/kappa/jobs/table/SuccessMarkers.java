@@ -42,11 +42,13 @@ public final class SuccessMarkers {
      * Marks every partition still unmarked after a bounded run has finished: its input ended, so the
      * watermark reached the end of time, and every file was committed when the job finished. Needed
      * because the files of the job's last checkpoint are committed as the job ends, too late for the
-     * streaming committer to see them. Returns the partitions it marked.
+     * streaming committer to see them. {@code partitions} are the version's, as its directory lists them.
+     * Returns the partitions it marked.
      */
-    public static List<String> markAfterBoundedRun(String versionPath) throws IOException {
+    public static List<String> markAfterBoundedRun(String versionPath, List<TableScan.Partition> partitions)
+            throws IOException {
         List<String> marked = new ArrayList<>();
-        for (TableScan.Partition partition : TableScan.partitions(versionPath)) {
+        for (TableScan.Partition partition : partitions) {
             if (!partition.complete() && !partition.files().isEmpty()) {
                 write(versionPath, partition.name(), partition.sum(FileProvenance.ON_TIME_ROWS));
                 marked.add(partition.name());

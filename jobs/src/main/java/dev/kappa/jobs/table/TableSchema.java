@@ -11,11 +11,11 @@ import org.apache.iceberg.Schema;
 
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Type;
 import org.apache.parquet.schema.Types;
 import org.apache.parquet.schema.Types.PrimitiveBuilder;
-import org.apache.parquet.schema.PrimitiveType;
 
 import dev.kappa.common.config.ConfigException;
 import dev.kappa.common.event.EventFields;

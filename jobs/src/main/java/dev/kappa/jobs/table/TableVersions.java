@@ -200,11 +200,20 @@ public final class TableVersions implements AutoCloseable {
     }
 
     public Optional<TableVersion> get(int version) {
-        return Optional.ofNullable(iceberg().properties().get(key(version))).map(TableVersions::fromJson);
+        return versionIn(iceberg(), version);
     }
 
     public TableVersion require(int version) {
         return get(version).orElseThrow(() -> noSuchVersion(version));
+    }
+
+    private static Optional<TableVersion> versionIn(Table current, int version) {
+        return Optional.ofNullable(current.properties().get(key(version))).map(TableVersions::fromJson);
+    }
+
+    /** The version's branch in {@code current}: its record and its files from one metadata version. */
+    private String branchIn(Table current, int version) {
+        return versionIn(current, version).orElseThrow(() -> noSuchVersion(version)).branch();
     }
 
     /** The version readers of the table's name see, if any has been published. */
@@ -365,7 +374,7 @@ public final class TableVersions implements AutoCloseable {
     /** The newest snapshot of a version's branch. */
     public Snapshot head(int version) {
         Table current = iceberg();
-        SnapshotRef ref = current.refs().get(require(version).branch());
+        SnapshotRef ref = current.refs().get(branchIn(current, version));
         if (ref == null) {
             throw new IllegalArgumentException("table " + table + " v" + version + " has no branch (it was dropped)");
         }
@@ -375,7 +384,8 @@ public final class TableVersions implements AutoCloseable {
     /** The data files of a version as its branch has them now: what a reader of that version reads. */
     public List<String> files(int version) {
         List<String> files = new ArrayList<>();
-        try (CloseableIterable<FileScanTask> tasks = iceberg().newScan().useRef(require(version).branch())
+        Table current = iceberg();
+        try (CloseableIterable<FileScanTask> tasks = current.newScan().useRef(branchIn(current, version))
                 .planFiles()) {
             tasks.forEach(task -> files.add(task.file().location()));
         } catch (IOException e) {

@@ -64,7 +64,9 @@ public final class VersionWriter {
             dataFiles.add(dataFile(table, metrics, file));
         }
         for (int attempt = 1; ; attempt++) {
-            table = versions.iceberg();
+            if (attempt > 1) {
+                table = versions.iceberg();
+            }
             boolean published = version.name().equals(table.properties().get(TableVersions.PUBLISHED));
             Transaction transaction = table.newTransaction();
             // a merging append keeps the number of manifests, and so each snapshot's manifest list, bounded
@@ -90,7 +92,7 @@ public final class VersionWriter {
 
     /** The last checkpoint {@code writer} committed to this version, if it committed any. */
     public OptionalLong lastCommittedCheckpoint(String writer) {
-        for (Snapshot snapshot : history()) {
+        for (Snapshot snapshot : history(versions.iceberg())) {
             if (writer.equals(snapshot.summary().get(WRITER))) {
                 return OptionalLong.of(Long.parseLong(snapshot.summary().get(CHECKPOINT)));
             }
@@ -103,7 +105,7 @@ public final class VersionWriter {
         Set<String> paths = new HashSet<>();
         Table table = versions.iceberg();
         int seen = 0;
-        for (Snapshot snapshot : history()) {
+        for (Snapshot snapshot : history(table)) {
             if (seen++ == RECENT_SNAPSHOTS) {
                 break;
             }
@@ -114,9 +116,8 @@ public final class VersionWriter {
         return paths;
     }
 
-    /** The version's snapshots, newest first, read lazily. */
-    private Iterable<Snapshot> history() {
-        Table table = versions.iceberg();
+    /** The version's snapshots in {@code table}, newest first, read lazily. */
+    private Iterable<Snapshot> history(Table table) {
         SnapshotRef ref = table.refs().get(version.branch());
         return ref == null ? List.of() : SnapshotUtil.ancestorsOf(ref.snapshotId(), table::snapshot);
     }

@@ -41,11 +41,11 @@ import dev.kappa.common.testkit.TestKafka;
 import dev.kappa.jobs.cli.FailingRuns;
 import dev.kappa.jobs.cli.TestConfigs;
 import dev.kappa.jobs.generate.EventGenerator;
-import dev.kappa.jobs.table.IcebergReads;
-import dev.kappa.jobs.table.TableVersions;
 import dev.kappa.jobs.table.FileProvenance;
 import dev.kappa.jobs.table.HourPartitions;
+import dev.kappa.jobs.table.IcebergReads;
 import dev.kappa.jobs.table.TableScan;
+import dev.kappa.jobs.table.TableVersions;
 
 /**
  * The whole pipeline, raw records to Parquet, on a MiniCluster and a real broker, with failures

@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import dev.kappa.jobs.table.TableScan;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.kappa.jobs.table.TableScan;
 
 /**
  * A backlog spread over 400 hourly partitions, every one of them open at once, written in a child

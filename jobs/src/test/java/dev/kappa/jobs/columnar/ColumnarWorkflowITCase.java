@@ -32,12 +32,12 @@ import dev.kappa.common.flink.LogWatermarks;
 import dev.kappa.common.metrics.Tally;
 import dev.kappa.common.testkit.TestFlink;
 import dev.kappa.jobs.cli.TestConfigs;
-import dev.kappa.jobs.table.IcebergReads;
-import dev.kappa.jobs.table.TableVersions;
-import dev.kappa.jobs.table.VersionWriter;
 import dev.kappa.jobs.table.FileProvenance;
+import dev.kappa.jobs.table.IcebergReads;
 import dev.kappa.jobs.table.TableFileReader;
 import dev.kappa.jobs.table.TableScan;
+import dev.kappa.jobs.table.TableVersions;
+import dev.kappa.jobs.table.VersionWriter;
 
 /** The columnar workflow on a MiniCluster with an in-memory log: what lands in the table, and where. */
 class ColumnarWorkflowITCase {

@@ -87,13 +87,13 @@ class TableCommitterTest {
             first.processElement(TableChange.file(PARTITION, a), 1);
             atOne = first.snapshot(1, 1);
             first.notifyOfCompletedCheckpoint(1);
-            first.processElement(TableChange.complete(PARTITION, 1), 2);
+            first.processElement(TableChange.complete(PARTITION), 2);
             // killed before checkpoint 2: the restore point is checkpoint 1, whose commit happened
         }
         try (var restored = harness()) {
             restored.initializeState(atOne);
             restored.open();
-            restored.processElement(TableChange.complete(PARTITION, 1), 2);
+            restored.processElement(TableChange.complete(PARTITION), 2);
             restored.snapshot(2, 2);
             restored.notifyOfCompletedCheckpoint(2);
         }
@@ -122,7 +122,7 @@ class TableCommitterTest {
         try (var restored = harness()) {
             restored.initializeState(atOne);
             restored.open();
-            restored.processElement(TableChange.complete(PARTITION, 1), 2);
+            restored.processElement(TableChange.complete(PARTITION), 2);
             restored.snapshot(2, 2);
             restored.notifyOfCompletedCheckpoint(2);
         }
