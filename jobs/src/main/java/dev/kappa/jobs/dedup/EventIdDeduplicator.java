@@ -34,6 +34,11 @@ import dev.kappa.common.metrics.Tally;
  * retention period and nothing else. An event whose expiry the watermark has already passed cannot
  * be vouched for and follows {@link DedupSettings#tooLate()}. Every record read is counted exactly
  * once: unique, duplicate, too late or invalid.
+ *
+ * <p>Watermarks are not part of a checkpoint: a restored job starts with none and its state has
+ * already lost the ids the old watermark expired. So the highest watermark this function has acted on
+ * is checkpointed too, and the too-late test never uses a lower one; otherwise a forgotten id's repeat
+ * read before the new watermark catches up would pass as unique.
  */
 public final class EventIdDeduplicator extends KeyedProcessFunction<Tuple2<Long, Long>, LoggedEvent, LoggedEvent>
         implements CheckpointedFunction, CheckpointListener {
@@ -52,6 +57,8 @@ public final class EventIdDeduplicator extends KeyedProcessFunction<Tuple2<Long,
     private transient ValueState<Boolean> seen;
     private transient ListState<Long> rememberedCheckpoint;
     private transient long remembered;
+    private transient ListState<Long> watermarkCheckpoint;
+    private transient long highestWatermark;
     private transient Tally unique;
     private transient Tally duplicates;
     private transient Tally tooLate;
@@ -72,11 +79,20 @@ public final class EventIdDeduplicator extends KeyedProcessFunction<Tuple2<Long,
         for (Long count : rememberedCheckpoint.get()) {
             remembered += count;
         }
+        // Union state: after a rescale a key group may come from any old subtask, so every subtask takes
+        // the highest watermark of them all (at worst a few more events count as too late, none as new).
+        watermarkCheckpoint = context.getOperatorStateStore()
+                .getUnionListState(new ListStateDescriptor<>("watermark", Types.LONG));
+        highestWatermark = Long.MIN_VALUE;
+        for (Long restored : watermarkCheckpoint.get()) {
+            highestWatermark = Math.max(highestWatermark, restored);
+        }
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
         rememberedCheckpoint.update(List.of(remembered));
+        watermarkCheckpoint.update(List.of(highestWatermark));
     }
 
     @Override
@@ -111,7 +127,7 @@ public final class EventIdDeduplicator extends KeyedProcessFunction<Tuple2<Long,
             return;
         }
         long expiry = expiry(event.eventTimeMillis());
-        long watermark = ctx.timerService().currentWatermark();
+        long watermark = advanceWatermark(ctx.timerService().currentWatermark());
         if (expiry <= watermark) {
             tooLate(logged, ctx, out, watermark);
             return;
@@ -125,8 +141,14 @@ public final class EventIdDeduplicator extends KeyedProcessFunction<Tuple2<Long,
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<LoggedEvent> out) {
+        advanceWatermark(ctx.timerService().currentWatermark());
         seen.clear();
         remembered--;
+    }
+
+    private long advanceWatermark(long current) {
+        highestWatermark = Math.max(highestWatermark, current);
+        return highestWatermark;
     }
 
     /** Ids this subtask currently remembers (after a rescale, only the sum over subtasks is exact). */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.flink.api.java.tuple.Tuple2;
@@ -275,6 +276,44 @@ class EventIdDeduplicatorTest {
         }
         assertThat(stateTotal).isEqualTo(ids);
         assertThat(rememberedTotal).isEqualTo(ids);
+    }
+
+    /**
+     * A restored job has no watermark until its sources emit one, while its state has already lost the ids
+     * the old watermark expired: a repeat read in between must still count as too late, at any parallelism.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void aRestoredDeduplicatorKeepsTheWatermarkItsStateWasExpiredAt(int parallelism) throws Exception {
+        DedupSettings settings = settings(Duration.ofHours(1), DedupOptions.TooLate.DLQ);
+        Subject before = Subject.open(settings);
+        before.send(event("forgotten", 0));
+        before.send(event("remembered", 2 * HOUR));
+        before.harness().processWatermark(2 * HOUR);
+        assertThat(before.harness().numKeyedStateEntries()).isEqualTo(1);
+        OperatorSubtaskState snapshot = before.harness().snapshot(1, 1);
+        before.harness().close();
+
+        List<String> forwarded = new ArrayList<>();
+        List<DeadLetter> deadLetters = new ArrayList<>();
+        for (int subtask = 0; subtask < parallelism; subtask++) {
+            Subject after = Subject.open(settings, AbstractStreamOperatorTestHarness
+                    .repartitionOperatorState(snapshot, MAX_PARALLELISM, 1, parallelism, subtask), parallelism,
+                    subtask);
+            for (String id : List.of("forgotten", "remembered")) {
+                if (KeyGroupRangeAssignment.assignKeyToParallelOperator(new EventIdKey().of(id), MAX_PARALLELISM,
+                        parallelism) == subtask) {
+                    after.send(event(id, id.equals("forgotten") ? 0 : 2 * HOUR));
+                }
+            }
+            forwarded.addAll(after.forwardedIds());
+            deadLetters.addAll(after.deadLetters());
+        }
+        assertThat(forwarded).isEmpty();
+        assertThat(deadLetters).singleElement().satisfies(letter -> {
+            assertThat(letter.reason()).isEqualTo(RejectReason.TOO_LATE);
+            assertThat(letter.source().key()).isEqualTo("forgotten".getBytes(StandardCharsets.UTF_8));
+        });
     }
 
     /**
