@@ -4,6 +4,10 @@ import java.io.Serializable;
 import java.time.Duration;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.TimeUtils;
 
 import dev.kappa.common.config.CommonOptions;
@@ -40,5 +44,17 @@ public record LogWatermarks(Duration outOfOrderness, Duration idleTimeout) imple
         return WatermarkStrategy.<LoggedEvent>forBoundedOutOfOrderness(outOfOrderness)
                 .withTimestampAssigner((logged, kafkaTimestamp) -> logged.event().eventTimeMillis())
                 .withIdleness(idleTimeout);
+    }
+
+    /**
+     * The log read from {@code source} with these watermarks, under {@code uid}; its watermark is
+     * checkpointed right after the source ({@link CheckpointedWatermarks}, uid {@code uid + "-watermark"}),
+     * so a restored job resumes event time where it was instead of at its minimum.
+     */
+    public DataStream<LoggedEvent> read(StreamExecutionEnvironment env, Source<LoggedEvent, ?, ?> source,
+            String name, String uid) {
+        SingleOutputStreamOperator<LoggedEvent> read = env.fromSource(source, strategy(), name).uid(uid);
+        return read.transform("resume event time", read.getType(), new CheckpointedWatermarks<LoggedEvent>())
+                .uid(uid + "-watermark").setParallelism(read.getParallelism());
     }
 }

@@ -203,10 +203,10 @@ public final class ColumnarJob {
     public static DataStream<LoggedEvent> kafkaSource(StreamExecutionEnvironment env, KappaConfig config,
             String jobName, boolean bounded) {
         String unique = config.get(CommonOptions.TOPIC_UNIQUE);
-        return env.fromSource(
+        return LogWatermarks.from(config).read(env,
                 KafkaConnectors.source(KafkaSettings.from(config), unique, jobName,
                         config.get(ColumnarOptions.START), bounded, new LoggedEventDeserializer()),
-                LogWatermarks.from(config).strategy(), unique).uid(SOURCE_UID);
+                unique, SOURCE_UID);
     }
 
     public static String jobName(KappaConfig config) {

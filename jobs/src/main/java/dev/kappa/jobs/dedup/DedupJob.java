@@ -93,10 +93,10 @@ public final class DedupJob {
     public static DataStream<LoggedEvent> kafkaSource(StreamExecutionEnvironment env, KappaConfig config,
             String jobName, boolean bounded) {
         String valid = config.get(CommonOptions.TOPIC_VALID);
-        return env.fromSource(
+        return LogWatermarks.from(config).read(env,
                 KafkaConnectors.source(KafkaSettings.from(config), valid, jobName, config.get(DedupOptions.START),
                         bounded, new LoggedEventDeserializer()),
-                LogWatermarks.from(config).strategy(), valid).uid(SOURCE_UID);
+                valid, SOURCE_UID);
     }
 
     /** The workflow with exactly-once Kafka sinks: the promise of this stage is that nothing after it repeats. */

@@ -127,9 +127,9 @@ public final class ReplayJob {
             jobConfig = jobConfig.with("flink." + StateRecoveryOptions.SAVEPOINT_PATH.key() + "=" + recoveryPath);
         }
         StreamExecutionEnvironment env = FlinkEnvironments.create(jobConfig);
-        DataStream<LoggedEvent> log = env.fromSource(
+        DataStream<LoggedEvent> log = LogWatermarks.from(jobConfig).read(env,
                 KafkaConnectors.source(kafka, version.range(), version.job(), new LoggedEventDeserializer()),
-                LogWatermarks.from(jobConfig).strategy(), version.range().topic()).uid(SOURCE_UID);
+                version.range().topic(), SOURCE_UID);
         ColumnarSettings columns = ColumnarSettings.from(jobConfig);
         define(log, DedupSettings.from(jobConfig), columns.withSchema(versions.columnsOf(version.version(),
                 columns.schema())), DedupJob.deadLetterSink(jobConfig, version.job()));
