@@ -12,6 +12,7 @@ import org.apache.iceberg.CatalogProperties;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.jdbc.JdbcCatalog;
+import org.apache.iceberg.jdbc.UncheckedSQLException;
 
 import dev.kappa.common.config.ConfigException;
 import dev.kappa.common.config.KappaConfig;
@@ -86,7 +87,14 @@ public record CatalogSettings(String uri, String name, String namespace, String 
         }
         all.putAll(properties);
         JdbcCatalog catalog = new JdbcCatalog();
-        catalog.initialize(name, all);
+        try {
+            catalog.initialize(name, all);
+        } catch (UncheckedSQLException e) {
+            // Two processes opening a new catalog database at once both add the V1 columns; the one that
+            // loses finds them there when it looks again.
+            catalog = new JdbcCatalog();
+            catalog.initialize(name, all);
+        }
         return catalog;
     }
 

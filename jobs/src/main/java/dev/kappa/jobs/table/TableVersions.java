@@ -25,11 +25,14 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.TableOperations;
 import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.Transaction;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.jdbc.JdbcCatalog;
+import org.apache.iceberg.jdbc.UncheckedSQLException;
 import org.apache.iceberg.types.Types;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,8 +101,11 @@ public final class TableVersions implements AutoCloseable {
         if (!catalog.namespaceExists(id.namespace())) {
             try {
                 catalog.createNamespace(id.namespace());
-            } catch (AlreadyExistsException e) {
-                // created by a concurrent command
+            } catch (AlreadyExistsException | UncheckedSQLException e) {
+                // a concurrent command created it first (the JDBC catalog reports that as a failed insert)
+                if (!catalog.namespaceExists(id.namespace())) {
+                    throw e;
+                }
             }
         }
         if (!catalog.tableExists(id)) {
@@ -124,12 +130,20 @@ public final class TableVersions implements AutoCloseable {
             }
         }
         Table loaded = catalog.loadTable(id);
-        if (loaded.refs().get(EMPTY_TAG) == null) {
-            loaded.newFastAppend().set("kappa.empty", "true").commit();
+        // One commit for the empty snapshot and its tag: a concurrent command that loses does not leave a
+        // second empty snapshot on main, where it would move main off a version published meanwhile.
+        for (int attempt = 1; loaded.refs().get(EMPTY_TAG) == null; attempt++) {
+            Transaction transaction = loaded.newTransaction();
+            transaction.newFastAppend().set("kappa.empty", "true").commit();
+            transaction.manageSnapshots().createTag(EMPTY_TAG, transaction.table().currentSnapshot().snapshotId())
+                    .commit();
             try {
-                loaded.manageSnapshots().createTag(EMPTY_TAG, loaded.currentSnapshot().snapshotId()).commit();
-            } catch (IllegalArgumentException e) {
-                loaded.refresh(); // tagged by a concurrent command
+                transaction.commitTransaction();
+            } catch (IllegalArgumentException | ValidationException | CommitFailedException e) {
+                loaded.refresh(); // tagged by a concurrent command, or try again
+                if (attempt == 3 && loaded.refs().get(EMPTY_TAG) == null) {
+                    throw e;
+                }
             }
         }
         return loaded;

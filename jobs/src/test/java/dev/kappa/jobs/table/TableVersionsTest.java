@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -195,6 +196,38 @@ class TableVersionsTest {
             assertThat(versions.files(2)).hasSize(perThread);
             assertThat(versions.list()).hasSize(2 + 2 * perThread);
             assertThat(versions.iceberg().currentSnapshot().snapshotId()).isEqualTo(versions.head(1).snapshotId());
+        }
+    }
+
+    /**
+     * Commands started together on a new warehouse (a demo, a live job and a replay) all create the
+     * catalog's tables, the namespace and the table at once: each must succeed, and only one empty
+     * snapshot may land, so that main never moves off a version published in between.
+     */
+    @Test
+    void commandsOpeningANewTableAtOnceAllSucceedAndLeaveOneEmptySnapshot() throws Exception {
+        int commands = 4;
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService threads = Executors.newFixedThreadPool(commands);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < commands; i++) {
+                done.add(threads.submit(() -> {
+                    start.await();
+                    try (TableVersions versions = versions()) {
+                        return versions.iceberg().refs().keySet();
+                    }
+                }));
+            }
+            start.countDown();
+            for (Future<?> future : done) {
+                future.get();
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        try (TableVersions versions = versions()) {
+            assertThat(versions.iceberg().snapshots()).as("snapshots of a table nobody wrote to").hasSize(1);
         }
     }
 
