@@ -37,11 +37,12 @@ public record LogWatermarks(Duration outOfOrderness, Duration idleTimeout) imple
 
     /**
      * Watermarks per source partition (a Kafka source applies the strategy to each split), trailing
-     * the newest event time by the allowed out-of-orderness; an idle partition stops holding them back.
+     * the newest event time by the allowed out-of-orderness ({@link MinuteWatermarks}); an idle
+     * partition stops holding them back.
      * The log record's timestamp is the event time, so nothing is parsed for it.
      */
     public WatermarkStrategy<LoggedEvent> strategy() {
-        return WatermarkStrategy.<LoggedEvent>forBoundedOutOfOrderness(outOfOrderness)
+        return WatermarkStrategy.<LoggedEvent>forGenerator(context -> new MinuteWatermarks<>(outOfOrderness))
                 .withTimestampAssigner((logged, kafkaTimestamp) -> logged.event().eventTimeMillis())
                 .withIdleness(idleTimeout);
     }

@@ -132,8 +132,9 @@ class ColumnarJobITCase {
                 break;
             }
             assertThat(System.nanoTime()).as("all rows visible (%d of %d) and every closable hour marked (%d of "
-                    + "%d); %s; seed %d", rowCount, expected.size(), marked, closable.size(), watch.state(),
-                    seed).isLessThan(deadline);
+                    + "%d, unmarked %s); %s; seed %d", rowCount, expected.size(), marked, closable.size(),
+                    closable.stream().filter(p -> !watch.rowsWhenMarked.containsKey(p)).sorted().toList(),
+                    watch.state(), seed).isLessThan(deadline);
             Thread.sleep(500);
         }
         watch.stop();
