@@ -1,14 +1,21 @@
 package dev.kappa.common.flink;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.util.Locale;
 
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import dev.kappa.common.config.CommonOptions;
@@ -25,7 +32,17 @@ public final class FlinkEnvironments {
     }
 
     public static StreamExecutionEnvironment create(KappaConfig config) {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(config));
+        Configuration flink = flinkConfiguration(config);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+        if (env instanceof LocalStreamEnvironment && !flink.contains(RestOptions.BIND_PORT)) {
+            // A local run's MiniCluster serves Flink's REST API as a cluster does; on a port known before
+            // the job starts, so that another process (a replay taking the table over) can stop this job.
+            int port = freePort();
+            flink.set(RestOptions.ADDRESS, "127.0.0.1");
+            flink.set(RestOptions.BIND_PORT, String.valueOf(port));
+            flink.set(RestOptions.PORT, port);
+            env = StreamExecutionEnvironment.createLocalEnvironment(flink);
+        }
         int parallelism = config.get(CommonOptions.PARALLELISM);
         if (parallelism > 0) {
             env.setParallelism(parallelism);
@@ -39,6 +56,21 @@ public final class FlinkEnvironments {
      */
     public static boolean detached(StreamExecutionEnvironment env) {
         return !env.getConfiguration().get(DeploymentOptions.ATTACHED);
+    }
+
+    /** The REST API of the cluster {@code env} runs its job on (for a local run, its own MiniCluster). */
+    public static String restUrl(StreamExecutionEnvironment env) {
+        ReadableConfig flink = env.getConfiguration();
+        String host = flink.getOptional(RestOptions.ADDRESS).orElse(flink.get(JobManagerOptions.ADDRESS));
+        return "http://" + (host != null ? host : "localhost") + ":" + flink.get(RestOptions.PORT);
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free local port for the MiniCluster's REST API", e);
+        }
     }
 
     /** {@code job.name} if set, else the job's own default (kappa-<command>). */

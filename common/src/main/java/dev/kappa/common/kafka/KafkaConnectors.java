@@ -44,6 +44,12 @@ public final class KafkaConnectors {
         return source(kafka, range.topic(), groupId, range.startInitializer(), range.endInitializer(), deserializer);
     }
 
+    /** From the start of {@code range} on, without end: a rebuild that follows the log once it has caught up. */
+    public static <T> Source<T, ?, ?> following(KafkaSettings kafka, LogRange range, String groupId,
+            KafkaRecordDeserializationSchema<T> deserializer) {
+        return source(kafka, range.topic(), groupId, range.startInitializer(), null, deserializer);
+    }
+
     private static <T> Source<T, ?, ?> source(KafkaSettings kafka, String topic, String groupId,
             OffsetsInitializer start, OffsetsInitializer stop, KafkaRecordDeserializationSchema<T> deserializer) {
         KafkaSourceBuilder<T> builder = KafkaSource.<T>builder()

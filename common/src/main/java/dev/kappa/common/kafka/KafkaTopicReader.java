@@ -2,6 +2,7 @@ package dev.kappa.common.kafka;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -64,7 +65,37 @@ public final class KafkaTopicReader {
         }
     }
 
-    private static KafkaConsumer<byte[], byte[]> consumer(KafkaSettings kafka) {
+    /**
+     * The timestamp of the first record at or after each partition's offset in {@code positions} and
+     * before {@code end}; partitions with no such record are left out.
+     */
+    public static Map<Integer, Long> timestampsAt(KafkaConsumer<byte[], byte[]> consumer, String topic,
+            Map<Integer, Long> positions, Map<Integer, Long> end, Duration timeout) {
+        Map<Integer, Long> timestamps = new HashMap<>();
+        Map<TopicPartition, Long> wanted = new HashMap<>();
+        positions.forEach((partition, offset) -> {
+            if (offset < end.getOrDefault(partition, 0L)) {
+                wanted.put(new TopicPartition(topic, partition), offset);
+            }
+        });
+        consumer.assign(wanted.keySet());
+        wanted.forEach(consumer::seek);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!wanted.isEmpty() && System.nanoTime() < deadline) {
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                if (wanted.remove(new TopicPartition(topic, record.partition())) != null) {
+                    timestamps.put(record.partition(), record.timestamp());
+                    consumer.pause(List.of(new TopicPartition(topic, record.partition())));
+                }
+            }
+            wanted.keySet().removeIf(tp -> consumer.position(tp) >= end.get(tp.partition()));
+        }
+        consumer.resume(consumer.paused());
+        return timestamps;
+    }
+
+    /** A read_committed consumer with nothing assigned; the caller closes it. */
+    public static KafkaConsumer<byte[], byte[]> consumer(KafkaSettings kafka) {
         Properties props = kafka.toProperties();
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

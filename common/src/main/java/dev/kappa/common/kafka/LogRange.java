@@ -56,6 +56,12 @@ public record LogRange(String topic, Map<Integer, Long> start, Map<Integer, Long
         return done;
     }
 
+    /** True for an offset at or after the range's end in its partition (a partition the range lacks included). */
+    public boolean isPast(int partition, long offset) {
+        Long until = end.get(partition);
+        return until == null || offset >= until;
+    }
+
     public boolean contains(int partition, long offset) {
         Long from = start.get(partition);
         return from != null && offset >= from && offset < end.get(partition);

@@ -16,7 +16,10 @@ import picocli.CommandLine.Option;
                 + "group, transactional ids) and checkpoint directory, printing progress. When done it marks the "
                 + "partitions, audits the version against the log and records it as ready; --publish then "
                 + "switches readers to it. A stopped or failed replay never touches the published version; "
-                + "--resume continues it from its last checkpoint."})
+                + "--resume continues it from its last checkpoint.",
+                "With --follow it reads on past that end without stopping, printing its lag. Once caught up "
+                + "(replay.switch-lag) it audits what it has written, publishes it, stops the previously "
+                + "published version's job with a savepoint and goes on as the table's writer."})
 final class ReplayCommand implements Runnable {
 
     @Mixin
@@ -30,6 +33,11 @@ final class ReplayCommand implements Runnable {
     @Option(names = "--publish", description = "Publish the version once it is built and its audit passed.")
     boolean publish;
 
+    @Option(names = "--follow",
+            description = "Follow the log past its current end and take the table over once caught up (the kappa "
+                    + "switch-over); the replay's job then stays the table's writer.")
+    boolean follow;
+
     @Option(names = "--resume",
             description = "Continue the newest replay left building, from its last retained checkpoint (or from "
                     + "--set flink.execution.state-recovery.path=<savepoint>), over the range it recorded.")
@@ -37,7 +45,7 @@ final class ReplayCommand implements Runnable {
 
     @Override
     public void run() {
-        ReplayJob.Request request = new ReplayJob.Request(parseFrom(from), resume, publish);
+        ReplayJob.Request request = new ReplayJob.Request(parseFrom(from), resume, publish, follow);
         ReplayJob.Outcome outcome;
         try {
             outcome = ReplayJob.run(table.load(), request, System.out);
@@ -45,6 +53,11 @@ final class ReplayCommand implements Runnable {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException("replay failed", e);
+        }
+        if (follow) {
+            System.out.printf("replay %s: %s is %s%n", outcome.result() == null ? "runs on" : "ended",
+                    outcome.version().name(), outcome.version().state().label());
+            return;
         }
         double seconds = outcome.result().getNetRuntime() / 1000.0;
         System.out.printf("replay finished: %s %s, %,d rows, %s; the job read %,d log records in %.1f s "

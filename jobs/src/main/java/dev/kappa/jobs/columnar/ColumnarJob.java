@@ -34,6 +34,7 @@ import dev.kappa.common.kafka.KafkaAdmin;
 import dev.kappa.common.kafka.KafkaConnectors;
 import dev.kappa.common.kafka.KafkaSettings;
 import dev.kappa.common.kafka.LoggedEventDeserializer;
+import dev.kappa.jobs.ops.WriterGuard;
 import dev.kappa.jobs.table.HourPartitions;
 import dev.kappa.jobs.table.SuccessMarkers;
 import dev.kappa.jobs.table.TableFileCompactor;
@@ -127,7 +128,8 @@ public final class ColumnarJob {
             StreamExecutionEnvironment env = FlinkEnvironments.create(config);
             define(kafkaSource(env, config, jobName, bounded), settings);
             JobClient client = env.executeAsync(jobName);
-            versions.update(settings.version(), v -> v.withJobId(client.getJobID().toString()));
+            versions.update(settings.version(),
+                    v -> v.withWriter(client.getJobID().toString(), FlinkEnvironments.restUrl(env)));
             if (FlinkEnvironments.detached(env)) {
                 return new DetachedJobExecutionResult(client.getJobID());
             }
@@ -184,6 +186,7 @@ public final class ColumnarJob {
         int version = settings.version();
         Optional<TableVersion> known = versions.get(version);
         if (known.isPresent()) {
+            refuseSecondWriter(versions, known.get());
             if (!known.get().sourceTopic().equals(topic)) {
                 throw new ConfigException(ColumnarOptions.VERSION.key() + ": " + versions.table() + " v" + version
                         + " was built from " + known.get().sourceTopic() + ", not " + topic
@@ -197,6 +200,26 @@ public final class ColumnarJob {
             }
         }
         return settings.withSchema(versions.columnsOf(version, settings.schema()));
+    }
+
+    /**
+     * One writer per version: a version another took the table over from has stopped for good (its rows
+     * end at its savepoint), a replay that follows the log is restarted as a replay, and a version whose
+     * recorded job still runs already has its writer.
+     */
+    private static void refuseSecondWriter(TableVersions versions, TableVersion known) {
+        String what = ColumnarOptions.VERSION.key() + "=" + known.version() + ": " + versions.table() + " "
+                + known.name();
+        if (known.savepoint() != null) {
+            throw new ConfigException(what + " was taken over by another version and its writer stopped with a "
+                    + "savepoint at " + known.savepoint() + "; the table's writer is the published version's job "
+                    + "(kappa table list)");
+        }
+        if (known.follows()) {
+            throw new ConfigException(what + " is written by the replay " + known.job() + ", which follows the log; "
+                    + "restart it with 'kappa replay --follow --resume'");
+        }
+        WriterGuard.refuseIfRunning(versions.table(), known);
     }
 
     /** topics.unique, read_committed, with event-time watermarks; the consumer group is the job name. */

@@ -15,8 +15,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * The few read-only calls of a Flink cluster's REST API that operations need. Plain HTTP and JSON,
- * so it works against any Flink 2.x JobManager, the local one or a Kubernetes service.
+ * The few calls of a Flink cluster's REST API that operations need: what runs, and stopping a job
+ * with a savepoint. Plain HTTP and JSON, so it works against any Flink 2.x JobManager, a local
+ * MiniCluster's, the local cluster's or a Kubernetes service.
  */
 public final class FlinkRest {
 
@@ -60,6 +61,50 @@ public final class FlinkRest {
         return jobs;
     }
 
+    /** The job's state (RUNNING, FINISHED, ...) as the cluster reports it. */
+    public String jobState(String jobId) throws IOException {
+        return get("jobs/" + jobId).path("state").asText();
+    }
+
+    /**
+     * Stops the job with a savepoint in {@code targetDirectory} (its sources stop, it does not drain,
+     * so it can be resumed from the savepoint) and waits up to {@code timeout} for the savepoint;
+     * returns its path.
+     */
+    public String stopWithSavepoint(String jobId, String targetDirectory, Duration timeout) throws IOException {
+        String body = JSON.createObjectNode().put("targetDirectory", targetDirectory).put("drain", false).toString();
+        String trigger = send(HttpRequest.newBuilder(base.resolve("jobs/" + jobId + "/stop"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)), 202)
+                .path("request-id").asText();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            JsonNode status = get("jobs/" + jobId + "/savepoints/" + trigger);
+            if ("COMPLETED".equals(status.path("status").path("id").asText())) {
+                JsonNode operation = status.path("operation");
+                if (operation.has("failure-cause")) {
+                    throw new IOException("stopping job " + jobId + " with a savepoint failed: "
+                            + operation.path("failure-cause").path("stack-trace").asText().lines().findFirst()
+                                    .orElse("no reason given"));
+                }
+                return operation.path("location").asText();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("job " + jobId + " was asked to stop with a savepoint " + timeout.toSeconds()
+                        + " s ago and has not finished it; see its checkpoints in the Flink UI");
+            }
+            sleep(Duration.ofMillis(200));
+        }
+    }
+
+    private static void sleep(Duration duration) throws IOException {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
     private Optional<Checkpoint> lastCheckpoint(String jobId) throws IOException {
         JsonNode completed = get("jobs/" + jobId + "/checkpoints").path("latest").path("completed");
         if (completed.isMissingNode() || completed.isNull()) {
@@ -78,7 +123,11 @@ public final class FlinkRest {
     }
 
     private JsonNode get(String path) throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT).GET().build();
+        return send(HttpRequest.newBuilder(base.resolve(path)).GET(), 200);
+    }
+
+    private JsonNode send(HttpRequest.Builder builder, int expectedStatus) throws IOException {
+        HttpRequest request = builder.timeout(TIMEOUT).build();
         HttpResponse<String> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -86,7 +135,7 @@ public final class FlinkRest {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted asking " + request.uri(), e);
         }
-        if (response.statusCode() != 200) {
+        if (response.statusCode() != expectedStatus) {
             throw new IOException(request.uri() + " answered HTTP " + response.statusCode() + ": " + response.body());
         }
         return JSON.readTree(response.body());

@@ -33,6 +33,7 @@ import dev.kappa.jobs.columnar.ColumnarOptions;
 import dev.kappa.jobs.columnar.ColumnarSettings;
 import dev.kappa.jobs.dedup.DedupJob;
 import dev.kappa.jobs.dedup.DedupSettings;
+import dev.kappa.jobs.ops.WriterGuard;
 import dev.kappa.jobs.table.AuditMismatchException;
 import dev.kappa.jobs.table.AuditReport;
 import dev.kappa.jobs.table.TableAudit;
@@ -64,14 +65,19 @@ public final class ReplayJob {
      * What to do.
      *
      * @param from first event time to rebuild from; null for the earliest retained record
-     * @param resume continue the newest replay left building instead of starting a new version
+     * @param resume continue the newest replay left building (or, with {@code follow}, the published
+     *     version a replay that follows the log writes) instead of starting a new version
+     * @param follow read on past the end of the log and take the table over once caught up ({@link TakeOver})
      */
-    public record Request(Instant from, boolean resume, boolean publish) {
+    public record Request(Instant from, boolean resume, boolean publish, boolean follow) {
     }
 
-    /** A replay under way; {@link #finish} closes its catalog connection. */
+    /**
+     * A replay under way; {@link #finish} closes its catalog connection. {@code progress} is null for a
+     * replay that follows the log, which reports its lag itself.
+     */
     public record Started(TableVersions versions, TableVersion version, KappaConfig config, JobClient client,
-            ReplayProgress progress) {
+            ReplayProgress progress, boolean detached) {
     }
 
     /** A replay done: the version as recorded, its audit, and the job's result. */
@@ -79,7 +85,8 @@ public final class ReplayJob {
     }
 
     public static Outcome run(KappaConfig config, Request request, PrintStream out) throws Exception {
-        return finish(start(config, request, out), request.publish(), out);
+        Started started = start(config, request, out);
+        return request.follow() ? TakeOver.follow(started, out) : finish(started, request.publish(), out);
     }
 
     /** Records the version (or finds the one to resume) and submits the job. */
@@ -98,7 +105,8 @@ public final class ReplayJob {
             admin.requireTopics(List.of(topic, dlq));
             admin.verifyTransactionTimeout(config.get(CommonOptions.CHECKPOINT_INTERVAL));
             if (request.resume()) {
-                version = resumable(versions);
+                version = resumable(versions, request.follow());
+                WriterGuard.refuseIfRunning(table.table(), version);
                 recoveryPath = config.get(CommonOptions.FLINK).get(StateRecoveryOptions.SAVEPOINT_PATH.key());
                 if (recoveryPath == null) {
                     recoveryPath = RetainedCheckpoints.latest(version.checkpointDir()).orElse(null);
@@ -110,10 +118,12 @@ public final class ReplayJob {
                 String job = config.get(CommonOptions.JOB_NAME) != null ? config.get(CommonOptions.JOB_NAME)
                         : "kappa-replay-" + table.table() + "-v" + number;
                 String checkpoints = new Path(new Path(config.get(CommonOptions.CHECKPOINT_DIR)), job).toString();
-                version = versions.add(TableVersion.replay(number, job,
-                        LogRange.capture(admin, topic, request.from()), checkpoints), table.schema());
-                out.printf("  replay    building %s %s from %s (%,d offsets) as job %s%n", table.table(),
-                        version.name(), version.range(), version.range().size(), job);
+                LogRange range = LogRange.capture(admin, topic, request.from());
+                version = versions.add(request.follow() ? TableVersion.following(number, job, range, checkpoints)
+                        : TableVersion.replay(number, job, range, checkpoints), table.schema());
+                out.printf("  replay    building %s %s from %s (%,d offsets%s) as job %s%n", table.table(),
+                        version.name(), version.range(), version.range().size(),
+                        request.follow() ? " to catch up with, then on" : "", job);
             }
         } catch (RuntimeException e) {
             versions.close();
@@ -127,17 +137,19 @@ public final class ReplayJob {
             jobConfig = jobConfig.with("flink." + StateRecoveryOptions.SAVEPOINT_PATH.key() + "=" + recoveryPath);
         }
         StreamExecutionEnvironment env = FlinkEnvironments.create(jobConfig);
-        DataStream<LoggedEvent> log = LogWatermarks.from(jobConfig).read(env,
-                KafkaConnectors.source(kafka, version.range(), version.job(), new LoggedEventDeserializer()),
+        DataStream<LoggedEvent> log = LogWatermarks.from(jobConfig).read(env, version.follows()
+                ? KafkaConnectors.following(kafka, version.range(), version.job(), new LoggedEventDeserializer())
+                : KafkaConnectors.source(kafka, version.range(), version.job(), new LoggedEventDeserializer()),
                 version.range().topic(), SOURCE_UID);
         ColumnarSettings columns = ColumnarSettings.from(jobConfig);
         define(log, DedupSettings.from(jobConfig), columns.withSchema(versions.columnsOf(version.version(),
                 columns.schema())), DedupJob.deadLetterSink(jobConfig, version.job()));
         JobClient client = env.executeAsync(version.job());
-        version = versions.update(version.version(), v -> v.withJobId(client.getJobID().toString()));
-        ReplayProgress progress = ReplayProgress.start(kafka, version.range(), version.job(),
-                config.get(ReplayOptions.PROGRESS_INTERVAL), out);
-        return new Started(versions, version, jobConfig, client, progress);
+        version = versions.update(version.version(),
+                v -> v.withWriter(client.getJobID().toString(), FlinkEnvironments.restUrl(env)));
+        ReplayProgress progress = version.follows() ? null : ReplayProgress.start(kafka, version.range(),
+                version.job(), config.get(ReplayOptions.PROGRESS_INTERVAL), out);
+        return new Started(versions, version, jobConfig, client, progress, FlinkEnvironments.detached(env));
     }
 
     /**
@@ -180,12 +192,14 @@ public final class ReplayJob {
         return new Outcome(version, audit, result);
     }
 
-    private static TableVersion resumable(TableVersions versions) throws IOException {
+    private static TableVersion resumable(TableVersions versions, boolean follow) throws IOException {
         Optional<TableVersion> building = versions.list().stream()
-                .filter(v -> v.state() == VersionState.BUILDING && "replay".equals(v.builtBy()))
+                .filter(v -> "replay".equals(v.builtBy()) && v.follows() == follow)
+                .filter(v -> v.state() == VersionState.BUILDING
+                        || follow && v.state() == VersionState.PUBLISHED && v.savepoint() == null)
                 .max(Comparator.comparingInt(TableVersion::version));
-        return building.orElseThrow(() -> new IllegalArgumentException("table " + versions.table()
-                + " has no replay left building to resume (kappa table list)"));
+        return building.orElseThrow(() -> new IllegalArgumentException("table " + versions.table() + " has no "
+                + (follow ? "replay that follows the log" : "replay left building") + " to resume (kappa table list)"));
     }
 
     private static String sourceTopic(KappaConfig config) {

@@ -315,7 +315,8 @@ public final class TableVersions implements AutoCloseable {
      * Makes {@code version} what readers of the table's name see, in one catalog commit: main moves to
      * the version's newest snapshot, the table's current schema becomes the version's, and the
      * previously published version is recorded as retired. Only a built version (ready, retired or
-     * published) whose audit did not fail can be published.
+     * published) whose audit did not fail can be published, and not one whose writer was stopped when
+     * another version took the table over (it would show rows that stopped at the switch).
      */
     public void publish(int version) {
         commit("publish v" + version, base -> {
@@ -328,6 +329,12 @@ public final class TableVersions implements AutoCloseable {
             if ("failed".equals(target.audit())) {
                 throw new IllegalArgumentException("cannot publish " + table + " v" + version + ": its audit failed "
                         + "(kappa audit --version v" + version + " shows why)");
+            }
+            if (target.savepoint() != null) {
+                throw new IllegalArgumentException("cannot publish " + table + " v" + version + ": another version "
+                        + "took the table over from it and its writer stopped at the savepoint " + target.savepoint()
+                        + ", so it lacks every event since; 'kappa replay --follow' builds a current version that "
+                        + "takes over instead");
             }
             Map<String, String> changed = new HashMap<>();
             for (TableVersion v : versionsOf(base.properties())) {

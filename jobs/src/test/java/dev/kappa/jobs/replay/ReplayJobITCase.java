@@ -274,7 +274,7 @@ class ReplayJobITCase {
     @Test
     void replayStoppedWithASavepointResumesFromItWithAnotherParallelism() throws Exception {
         KappaConfig config = config("job.parallelism=2", "checkpoint.interval=200ms");
-        ReplayJob.Started started = ReplayJob.start(config, new ReplayJob.Request(null, false, false),
+        ReplayJob.Started started = ReplayJob.start(config, new ReplayJob.Request(null, false, false, false),
                 System.out);
         int version = started.version().version();
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();

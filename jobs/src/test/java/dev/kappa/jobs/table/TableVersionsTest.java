@@ -151,6 +151,11 @@ class TableVersionsTest {
             assertThatThrownBy(() -> versions.publish(2)).hasMessageContaining("its audit failed");
             assertThatThrownBy(() -> versions.drop(1)).hasMessageContaining("refusing to drop events v1");
             assertThat(versions.current()).isEqualTo(OptionalInt.of(1));
+            built(versions, 3, settings().schema());
+            versions.update(3, v -> v.withSavepoint("file:///savepoints/events-v3/savepoint-1"));
+            assertThatThrownBy(() -> versions.publish(3)).hasMessageContaining("took the table over from it")
+                    .hasMessageContaining("kappa replay --follow");
+            assertThat(versions.current()).isEqualTo(OptionalInt.of(1));
 
             Files.createDirectories(warehouse.resolve("events").resolve("v2"));
             versions.drop(2);
