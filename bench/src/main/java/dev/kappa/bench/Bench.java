@@ -216,7 +216,7 @@ public final class Bench implements Callable<Integer> {
 
         KappaConfig replay = base.with("replay.source=" + valid(1), "columnar.table=replay");
         record("replay", rate(validCount, timed("replay",
-                () -> ReplayJob.run(replay, new ReplayJob.Request(null, false, false), log).result())));
+                () -> ReplayJob.run(replay, new ReplayJob.Request(null, false, false, false), log).result())));
 
         pipeline(run, run == warmupRuns + runs);
     }
