@@ -38,7 +38,9 @@ public final class FlinkEnvironments {
             // A local run's MiniCluster serves Flink's REST API as a cluster does; on a port known before
             // the job starts, so that another process (a replay taking the table over) can stop this job.
             int port = freePort();
+            // Flink's REST API has no authentication: a local run's answers only this machine
             flink.set(RestOptions.ADDRESS, "127.0.0.1");
+            flink.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
             flink.set(RestOptions.BIND_PORT, String.valueOf(port));
             flink.set(RestOptions.PORT, port);
             env = StreamExecutionEnvironment.createLocalEnvironment(flink);

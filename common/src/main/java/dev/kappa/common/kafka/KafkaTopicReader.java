@@ -94,6 +94,29 @@ public final class KafkaTopicReader {
         return timestamps;
     }
 
+    /**
+     * The newest record timestamp among each partition's last {@code lookBack} offsets before {@code end}
+     * (and not before {@code from}): the last offsets of a transactional topic are often commit markers,
+     * not records. Partitions with no record there are left out.
+     */
+    public static Map<Integer, Long> newestTimestamps(KafkaConsumer<byte[], byte[]> consumer, String topic,
+            Map<Integer, Long> from, Map<Integer, Long> end, int lookBack, Duration timeout) {
+        Map<Integer, Long> timestamps = new HashMap<>();
+        Map<TopicPartition, Long> until = new HashMap<>();
+        end.forEach((partition, offset) -> {
+            long start = Math.max(from.getOrDefault(partition, 0L), offset - lookBack);
+            if (start < offset) {
+                until.put(new TopicPartition(topic, partition), offset);
+            }
+        });
+        consumer.assign(until.keySet());
+        until.forEach((tp, offset) -> consumer.seek(tp, Math.max(from.getOrDefault(tp.partition(), 0L),
+                offset - lookBack)));
+        read(consumer, topic, until, timeout,
+                record -> timestamps.merge(record.partition(), record.timestamp(), Math::max));
+        return timestamps;
+    }
+
     /** A read_committed consumer with nothing assigned; the caller closes it. */
     public static KafkaConsumer<byte[], byte[]> consumer(KafkaSettings kafka) {
         Properties props = kafka.toProperties();

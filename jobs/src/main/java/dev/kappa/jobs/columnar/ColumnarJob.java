@@ -210,10 +210,10 @@ public final class ColumnarJob {
     private static void refuseSecondWriter(TableVersions versions, TableVersion known) {
         String what = ColumnarOptions.VERSION.key() + "=" + known.version() + ": " + versions.table() + " "
                 + known.name();
-        if (known.savepoint() != null) {
-            throw new ConfigException(what + " was taken over by another version and its writer stopped with a "
-                    + "savepoint at " + known.savepoint() + "; the table's writer is the published version's job "
-                    + "(kappa table list)");
+        if (known.takenOverBy() != null) {
+            throw new ConfigException(what + " was taken over by v" + known.takenOverBy() + " and its writer stopped"
+                    + (known.savepoint() != null ? " with a savepoint at " + known.savepoint() : "")
+                    + "; the table's writer is now v" + known.takenOverBy() + "'s job (kappa table list)");
         }
         if (known.follows()) {
             throw new ConfigException(what + " is written by the replay " + known.job() + ", which follows the log; "

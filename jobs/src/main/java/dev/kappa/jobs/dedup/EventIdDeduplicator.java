@@ -35,10 +35,11 @@ import dev.kappa.common.metrics.Tally;
  * be vouched for and follows {@link DedupSettings#tooLate()}. Every record read is counted exactly
  * once: unique, duplicate, too late or invalid.
  *
- * <p>Watermarks are not part of a checkpoint: a restored job starts with none and its state has
- * already lost the ids the old watermark expired. So the highest watermark this function has acted on
- * is checkpointed too, and the too-late test never uses a lower one; otherwise a forgotten id's repeat
- * read before the new watermark catches up would pass as unique.
+ * <p>A restored job's watermark can be lower than before: Flink does not checkpoint watermarks, and
+ * even resumed ones ({@code CheckpointedWatermarks}) count a source that had gone idle again until it
+ * is idle once more. Its state has already lost the ids the old watermark expired, so the highest
+ * watermark this function has acted on is checkpointed too, and the too-late test never uses a lower
+ * one; otherwise a forgotten id's repeat would pass as unique.
  */
 public final class EventIdDeduplicator extends KeyedProcessFunction<Tuple2<Long, Long>, LoggedEvent, LoggedEvent>
         implements CheckpointedFunction, CheckpointListener {

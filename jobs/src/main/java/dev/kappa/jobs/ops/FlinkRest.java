@@ -1,6 +1,7 @@
 package dev.kappa.jobs.ops;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -8,8 +9,14 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+
+import org.apache.flink.core.fs.FileStatus;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.fs.Path;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -67,9 +74,33 @@ public final class FlinkRest {
     }
 
     /**
+     * The job's state, or empty if its cluster is gone (nothing listens) or does not know it: a local
+     * run's MiniCluster ends with its job.
+     */
+    public Optional<String> jobStateIfAny(String jobId) throws IOException {
+        try {
+            return Optional.of(jobState(jobId));
+        } catch (ConnectException e) {
+            return Optional.empty();
+        } catch (StatusException e) {
+            if (e.status == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** Cancels the job, without a savepoint. */
+    public void cancel(String jobId) throws IOException {
+        send(HttpRequest.newBuilder(base.resolve("jobs/" + jobId + "?mode=cancel"))
+                .method("PATCH", HttpRequest.BodyPublishers.noBody()), 202);
+    }
+
+    /**
      * Stops the job with a savepoint in {@code targetDirectory} (its sources stop, it does not drain,
      * so it can be resumed from the savepoint) and waits up to {@code timeout} for the savepoint;
-     * returns its path.
+     * returns its path. A local run's MiniCluster shuts down as soon as its job has finished, before it
+     * can report where the savepoint went; the savepoint is then found in the directory.
      */
     public String stopWithSavepoint(String jobId, String targetDirectory, Duration timeout) throws IOException {
         String body = JSON.createObjectNode().put("targetDirectory", targetDirectory).put("drain", false).toString();
@@ -78,7 +109,14 @@ public final class FlinkRest {
                 .path("request-id").asText();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            JsonNode status = get("jobs/" + jobId + "/savepoints/" + trigger);
+            JsonNode status;
+            try {
+                status = get("jobs/" + jobId + "/savepoints/" + trigger);
+            } catch (ConnectException e) {
+                return savepointIn(targetDirectory, jobId).orElseThrow(() -> new IOException("the cluster of job "
+                        + jobId + " went away after it was asked to stop, and " + targetDirectory
+                        + " holds no savepoint of it"));
+            }
             if ("COMPLETED".equals(status.path("status").path("id").asText())) {
                 JsonNode operation = status.path("operation");
                 if (operation.has("failure-cause")) {
@@ -93,6 +131,29 @@ public final class FlinkRest {
                         + " s ago and has not finished it; see its checkpoints in the Flink UI");
             }
             sleep(Duration.ofMillis(200));
+        }
+    }
+
+    /** The newest complete savepoint of the job in {@code directory} (Flink names them savepoint-<6 hex of the job id>-...). */
+    private static Optional<String> savepointIn(String directory, String jobId) throws IOException {
+        Path dir = new Path(directory);
+        FileSystem fs = dir.getFileSystem();
+        if (!fs.exists(dir)) {
+            return Optional.empty();
+        }
+        String prefix = "savepoint-" + jobId.substring(0, 6) + "-";
+        return Arrays.stream(fs.listStatus(dir))
+                .filter(status -> status.getPath().getName().startsWith(prefix))
+                .filter(status -> exists(fs, new Path(status.getPath(), "_metadata")))
+                .max(Comparator.comparingLong(FileStatus::getModificationTime))
+                .map(status -> status.getPath().toString());
+    }
+
+    private static boolean exists(FileSystem fs, Path path) {
+        try {
+            return fs.exists(path);
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -136,8 +197,19 @@ public final class FlinkRest {
             throw new IOException("interrupted asking " + request.uri(), e);
         }
         if (response.statusCode() != expectedStatus) {
-            throw new IOException(request.uri() + " answered HTTP " + response.statusCode() + ": " + response.body());
+            throw new StatusException(response.statusCode(), request.uri() + " answered HTTP " + response.statusCode()
+                    + ": " + response.body());
         }
         return JSON.readTree(response.body());
+    }
+
+    /** An answer with another HTTP status than the call expects. */
+    private static final class StatusException extends IOException {
+        private final int status;
+
+        StatusException(int status, String message) {
+            super(message);
+            this.status = status;
+        }
     }
 }

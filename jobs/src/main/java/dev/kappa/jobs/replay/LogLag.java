@@ -23,21 +23,22 @@ import dev.kappa.common.kafka.LogRange;
 record LogLag(long records, Duration eventTime, Map<Integer, Long> position, Map<Integer, Long> end) {
 
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+    /** Offsets before the end searched for the newest record: enough to get past a few commit markers. */
+    private static final int NEWEST_LOOK_BACK = 16;
 
     static LogLag measure(KafkaAdmin admin, KafkaConsumer<byte[], byte[]> consumer, LogRange range, String group) {
         Map<Integer, Long> end = admin.offsets(range.topic(), OffsetSpec.latest());
         Map<Integer, Long> committed = admin.committedOffsets(group, range.topic());
         Map<Integer, Long> position = new HashMap<>();
-        Map<Integer, Long> newest = new HashMap<>();
         long records = 0;
         for (Map.Entry<Integer, Long> partition : end.entrySet()) {
             long at = committed.getOrDefault(partition.getKey(), range.start().getOrDefault(partition.getKey(), 0L));
             position.put(partition.getKey(), at);
             records += Math.max(0, partition.getValue() - at);
-            newest.put(partition.getKey(), Math.max(at, partition.getValue() - 1));
         }
         Map<Integer, Long> next = KafkaTopicReader.timestampsAt(consumer, range.topic(), position, end, READ_TIMEOUT);
-        Map<Integer, Long> last = KafkaTopicReader.timestampsAt(consumer, range.topic(), newest, end, READ_TIMEOUT);
+        Map<Integer, Long> last = KafkaTopicReader.newestTimestamps(consumer, range.topic(), position, end,
+                NEWEST_LOOK_BACK, READ_TIMEOUT);
         long behind = 0;
         for (Map.Entry<Integer, Long> first : next.entrySet()) {
             Long newestTime = last.get(first.getKey());

@@ -196,7 +196,7 @@ public final class ReplayJob {
         Optional<TableVersion> building = versions.list().stream()
                 .filter(v -> "replay".equals(v.builtBy()) && v.follows() == follow)
                 .filter(v -> v.state() == VersionState.BUILDING
-                        || follow && v.state() == VersionState.PUBLISHED && v.savepoint() == null)
+                        || follow && v.state() == VersionState.PUBLISHED)
                 .max(Comparator.comparingInt(TableVersion::version));
         return building.orElseThrow(() -> new IllegalArgumentException("table " + versions.table() + " has no "
                 + (follow ? "replay that follows the log" : "replay left building") + " to resume (kappa table list)"));

@@ -3,6 +3,7 @@ package dev.kappa.jobs.replay;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 import org.apache.flink.api.common.JobExecutionResult;
@@ -17,6 +18,7 @@ import dev.kappa.common.kafka.KafkaAdmin;
 import dev.kappa.common.kafka.KafkaSettings;
 import dev.kappa.common.kafka.KafkaTopicReader;
 import dev.kappa.jobs.ops.FlinkRest;
+import dev.kappa.jobs.ops.WriterGuard;
 import dev.kappa.jobs.table.AuditMismatchException;
 import dev.kappa.jobs.table.AuditReport;
 import dev.kappa.jobs.table.TableAudit;
@@ -28,8 +30,9 @@ import dev.kappa.jobs.table.VersionState;
  * The kappa switch-over, for a replay that follows the log: it reports its lag; once the lag has been
  * at most {@code replay.switch-lag} records at three reports in a row, it audits what it has committed
  * up to the offsets it had read, publishes its version (readers of the table's name switch in one
- * catalog commit), and stops the writer of the version published before with a savepoint, through
- * Flink's REST API at the address that writer recorded. The replay's job goes on as the table's
+ * catalog commit, which also records that it took the table over from the version published before),
+ * and stops that version's writer with a savepoint, through Flink's REST API at the address that
+ * writer recorded. The replay's job goes on as the table's
  * writer: each of its commits moves the published branch with it.
  */
 final class TakeOver {
@@ -49,16 +52,18 @@ final class TakeOver {
                 LogLag caughtUp = awaitCaughtUp(started, out);
                 long caughtUpNanos = System.nanoTime();
                 audit = auditUpTo(started, caughtUp, out);
-                OptionalInt previous = versions.current();
-                versions.update(version.version(), v -> v.withState(VersionState.READY));
-                versions.publish(version.version());
+                OptionalInt previous = versions.takeOver(version.version());
                 long switchMillis = (System.nanoTime() - caughtUpNanos) / 1_000_000;
-                out.printf("  switch    %s.%s now shows %s, %d ms after it caught up%n", versions.catalog().name(),
-                        versions.catalog().identifier(versions.table()), version.name(), switchMillis);
+                out.printf("  switch    %s.%s now shows %s%s, %d ms after it caught up%n", versions.catalog().name(),
+                        versions.catalog().identifier(versions.table()), version.name(),
+                        previous.isPresent() ? " instead of v" + previous.getAsInt() : "", switchMillis);
                 LOG.info("Switched {} to {}: readers see it {} ms after it caught up with the log", versions.table(),
                         version.name(), switchMillis);
-                if (previous.isPresent() && previous.getAsInt() != version.version()) {
-                    stopWriter(versions, versions.require(previous.getAsInt()), started.config(), out);
+            }
+            // also on a resume: the process may have died between the switch and the stop
+            for (TableVersion old : versions.list()) {
+                if (Integer.valueOf(version.version()).equals(old.takenOverBy()) && old.savepoint() == null) {
+                    stopWriter(versions, old, started.config(), out);
                 }
             }
             version = versions.require(version.version());
@@ -118,12 +123,17 @@ final class TakeOver {
         while (true) {
             AuditReport audit = TableAudit.runUpTo(KafkaSettings.from(config), config.get(CommonOptions.TOPIC_DLQ),
                     started.versions(), started.version().version(), caughtUp.position());
-            if (audit.ok()) {
+            boolean failed = audit.duplicated().count() > 0 || audit.notInLog().count() > 0
+                    || !audit.ok() && System.nanoTime() > deadline;
+            if (audit.ok() || failed) {
+                started.versions().update(started.version().version(),
+                        v -> v.withAudit(audit.ok() ? "passed" : "failed"));
                 out.printf("  audit     %s%n", audit.summary());
+            }
+            if (audit.ok()) {
                 return audit;
             }
-            if (audit.duplicated().count() > 0 || audit.notInLog().count() > 0 || System.nanoTime() > deadline) {
-                out.printf("  audit     %s%n", audit.summary());
+            if (failed) {
                 started.client().cancel().get();
                 out.printf("  replay    cancelled; %s stays building and is never published%n",
                         started.version().name());
@@ -134,9 +144,10 @@ final class TakeOver {
     }
 
     /**
-     * Stops the job that wrote the version published before, with a savepoint beside the checkpoints, and
-     * records where. Its commits no longer reach readers either way (only the published version's writer
-     * moves main), so a writer that cannot be reached is reported with what to do, not retried.
+     * Stops the job that wrote the version taken over from, with a savepoint beside the checkpoints, and
+     * records where; a job not running (restarting, say) is cancelled instead. Its commits no longer reach
+     * readers either way (only the published version's writer moves main), so a writer that cannot be
+     * reached is reported with what to do, not retried.
      */
     private static void stopWriter(TableVersions versions, TableVersion old, KappaConfig config, PrintStream out) {
         if (old.lastJobId().isEmpty() || old.flinkRest() == null) {
@@ -146,9 +157,18 @@ final class TakeOver {
         String jobId = old.lastJobId().get();
         FlinkRest flink = new FlinkRest(old.flinkRest());
         try {
-            String state = flink.jobState(jobId);
-            if (!"RUNNING".equals(state)) {
-                out.printf("  switch    %s's job %s is %s; nothing to stop%n", old.name(), jobId, state);
+            Optional<String> state = flink.jobStateIfAny(jobId);
+            if (state.isEmpty() || WriterGuard.ENDED.contains(state.get())) {
+                out.printf("  switch    %s's job %s has ended (%s); nothing to stop%n", old.name(), jobId,
+                        state.orElse("its cluster is gone"));
+                return;
+            }
+            if (!"RUNNING".equals(state.get())) {
+                flink.cancel(jobId);
+                out.printf("  switch    cancelled %s's writer (job %s), which was %s%n", old.name(), jobId,
+                        state.get());
+                LOG.info("Cancelled {} {}'s writer, job {} at {} ({})", versions.table(), old.name(), jobId,
+                        old.flinkRest(), state.get());
                 return;
             }
             // beside the jobs' checkpoint directories (the replay's own is one level below checkpoint.dir)

@@ -92,6 +92,9 @@ public record CatalogSettings(String uri, String name, String namespace, String 
         } catch (UncheckedSQLException e) {
             // Two processes opening a new catalog database at once both add the V1 columns; the one that
             // loses finds them there when it looks again.
+            if (!String.valueOf(e.getCause()).matches("(?is).*(duplicate column|already exists).*")) {
+                throw e;
+            }
             catalog = new JdbcCatalog();
             catalog.initialize(name, all);
         }

@@ -53,13 +53,16 @@ public final class TableAudit {
             range = new LogRange(range.topic(), range.start(), end);
             rangeFrom = "versions and footers";
         }
-        return audit(kafka, dlqTopic, versions, entry, partitions, range, rangeFrom, false);
+        AuditReport report = audit(kafka, dlqTopic, versions, entry, partitions, range, rangeFrom, false);
+        versions.update(version, v -> v.withAudit(report.ok() ? "passed" : "failed"));
+        return report;
     }
 
     /**
      * Audits a replay that follows the log against its stretch from its start up to {@code end}, the
      * offsets its consumer group had committed: every id there must be in exactly one row. Rows past
-     * {@code end} are only checked for duplicated ids; a later audit covers them.
+     * {@code end} are only checked for duplicated ids; a later audit covers them. The outcome is not
+     * recorded: the caller may look again while files of the stretch are still being committed.
      */
     public static AuditReport runUpTo(KafkaSettings kafka, String dlqTopic, TableVersions versions, int version,
             Map<Integer, Long> end) throws IOException {
@@ -127,11 +130,9 @@ public final class TableAudit {
                 duplicated.add(id);
             }
         });
-        AuditReport report = new AuditReport(versions.table(), entry.version(), rangeFrom, range, logRecords[0],
+        return new AuditReport(versions.table(), entry.version(), rangeFrom, range, logRecords[0],
                 logIds.size(), invalid[0], parked.size(), rows[0], finding(missing), finding(duplicated),
                 finding(outside));
-        versions.update(entry.version(), v -> v.withAudit(report.ok() ? "passed" : "failed"));
-        return report;
     }
 
     /**

@@ -23,12 +23,14 @@ import dev.kappa.common.kafka.LogRange;
  * @param flinkRest the REST API of the Flink cluster its newest job runs on, to stop it when another
  *     version takes over the table
  * @param savepoint where its job was stopped with a savepoint when another version took over
+ * @param takenOverBy the version that took the table over from this one ({@code kappa replay
+ *     --follow}): this one's rows end where its writer stopped, so it is never written or published again
  * @param follows a replay that reads on past the end of its range and, once caught up, takes the table
  *     over and stays its writer ({@code kappa replay --follow})
  */
 public record TableVersion(int version, VersionState state, String builtBy, String job, List<String> jobIds,
         String created, String updated, String sourceTopic, LogRange range, Long rows, String checkpointDir,
-        String audit, Integer schemaId, String flinkRest, String savepoint, boolean follows) {
+        String audit, Integer schemaId, String flinkRest, String savepoint, boolean follows, Integer takenOverBy) {
 
     public TableVersion {
         jobIds = jobIds == null ? List.of() : List.copyOf(jobIds);
@@ -37,13 +39,13 @@ public record TableVersion(int version, VersionState state, String builtBy, Stri
     public static TableVersion live(int version, String job, String sourceTopic) {
         String now = Instant.now().toString();
         return new TableVersion(version, VersionState.BUILDING, "columnar", job, List.of(), now, now, sourceTopic,
-                null, null, null, null, null, null, null, false);
+                null, null, null, null, null, null, null, false, null);
     }
 
     public static TableVersion replay(int version, String job, LogRange range, String checkpointDir) {
         String now = Instant.now().toString();
         return new TableVersion(version, VersionState.BUILDING, "replay", job, List.of(), now, now, range.topic(),
-                range, null, checkpointDir, null, null, null, null, false);
+                range, null, checkpointDir, null, null, null, null, false, null);
     }
 
     /**
@@ -53,12 +55,12 @@ public record TableVersion(int version, VersionState state, String builtBy, Stri
     public static TableVersion following(int version, String job, LogRange range, String checkpointDir) {
         String now = Instant.now().toString();
         return new TableVersion(version, VersionState.BUILDING, "replay", job, List.of(), now, now, range.topic(),
-                range, null, checkpointDir, null, null, null, null, true);
+                range, null, checkpointDir, null, null, null, null, true, null);
     }
 
     public TableVersion withState(VersionState newState) {
         return new TableVersion(version, newState, builtBy, job, jobIds, created, Instant.now().toString(),
-                sourceTopic, range, rows, checkpointDir, audit, schemaId, flinkRest, savepoint, follows);
+                sourceTopic, range, rows, checkpointDir, audit, schemaId, flinkRest, savepoint, follows, takenOverBy);
     }
 
     /** Records a (re)started job that writes this version, and the REST API of the cluster it runs on. */
@@ -68,12 +70,18 @@ public record TableVersion(int version, VersionState state, String builtBy, Stri
             ids.add(jobId);
         }
         return new TableVersion(version, state, builtBy, job, ids, created, Instant.now().toString(), sourceTopic,
-                range, rows, checkpointDir, audit, schemaId, restUrl, null, follows);
+                range, rows, checkpointDir, audit, schemaId, restUrl, null, follows, takenOverBy);
     }
 
     public TableVersion withSavepoint(String path) {
         return new TableVersion(version, state, builtBy, job, jobIds, created, Instant.now().toString(), sourceTopic,
-                range, rows, checkpointDir, audit, schemaId, flinkRest, path, follows);
+                range, rows, checkpointDir, audit, schemaId, flinkRest, path, follows, takenOverBy);
+    }
+
+    TableVersion withTakenOverBy(int version) {
+        return new TableVersion(this.version, VersionState.RETIRED, builtBy, job, jobIds, created,
+                Instant.now().toString(), sourceTopic, range, rows, checkpointDir, audit, schemaId, flinkRest,
+                savepoint, follows, version);
     }
 
     /** The newest job that wrote this version, if any ran. */
@@ -83,17 +91,17 @@ public record TableVersion(int version, VersionState state, String builtBy, Stri
 
     public TableVersion withRows(long count) {
         return new TableVersion(version, state, builtBy, job, jobIds, created, Instant.now().toString(),
-                sourceTopic, range, count, checkpointDir, audit, schemaId, flinkRest, savepoint, follows);
+                sourceTopic, range, count, checkpointDir, audit, schemaId, flinkRest, savepoint, follows, takenOverBy);
     }
 
     public TableVersion withAudit(String outcome) {
         return new TableVersion(version, state, builtBy, job, jobIds, created, Instant.now().toString(),
-                sourceTopic, range, rows, checkpointDir, outcome, schemaId, flinkRest, savepoint, follows);
+                sourceTopic, range, rows, checkpointDir, outcome, schemaId, flinkRest, savepoint, follows, takenOverBy);
     }
 
     TableVersion withSchemaId(int id) {
         return new TableVersion(version, state, builtBy, job, jobIds, created, updated, sourceTopic, range, rows,
-                checkpointDir, audit, id, flinkRest, savepoint, follows);
+                checkpointDir, audit, id, flinkRest, savepoint, follows, takenOverBy);
     }
 
     /** The Iceberg branch that holds this version's snapshots. */

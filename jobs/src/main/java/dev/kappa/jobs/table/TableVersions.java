@@ -315,44 +315,72 @@ public final class TableVersions implements AutoCloseable {
      * Makes {@code version} what readers of the table's name see, in one catalog commit: main moves to
      * the version's newest snapshot, the table's current schema becomes the version's, and the
      * previously published version is recorded as retired. Only a built version (ready, retired or
-     * published) whose audit did not fail can be published, and not one whose writer was stopped when
-     * another version took the table over (it would show rows that stopped at the switch).
+     * published) whose audit did not fail can be published, and not one another version took the table
+     * over from (its rows stopped at the switch).
      */
     public void publish(int version) {
-        commit("publish v" + version, base -> {
-            TableVersion target = fromJson(requireProperty(base, version));
-            if (target.state() == VersionState.BUILDING || target.state() == VersionState.DROPPED) {
-                throw new IllegalArgumentException("cannot publish " + table + " v" + version + ": it is "
-                        + target.state().label()
-                        + (target.state() == VersionState.BUILDING ? " (finish or resume its replay first)" : ""));
-            }
-            if ("failed".equals(target.audit())) {
-                throw new IllegalArgumentException("cannot publish " + table + " v" + version + ": its audit failed "
-                        + "(kappa audit --version v" + version + " shows why)");
-            }
-            if (target.savepoint() != null) {
-                throw new IllegalArgumentException("cannot publish " + table + " v" + version + ": another version "
-                        + "took the table over from it and its writer stopped at the savepoint " + target.savepoint()
-                        + ", so it lacks every event since; 'kappa replay --follow' builds a current version that "
-                        + "takes over instead");
-            }
-            Map<String, String> changed = new HashMap<>();
-            for (TableVersion v : versionsOf(base.properties())) {
-                if (v.state() == VersionState.PUBLISHED && v.version() != version) {
-                    changed.put(key(v.version()), toProperty(v.withState(VersionState.RETIRED)));
-                }
-            }
-            changed.put(key(version), toProperty(target.withState(VersionState.PUBLISHED)));
-            changed.put(PUBLISHED, target.name());
-            return TableMetadata.buildFrom(base)
-                    .setCurrentSchema(target.schemaId())
-                    .setRef(SnapshotRef.MAIN_BRANCH,
-                            SnapshotRef.branchBuilder(base.ref(target.branch()).snapshotId()).build())
-                    .setProperties(changed)
-                    .build();
-        });
+        publish(version, false);
         LOG.info("Published {} v{}: readers of {}.{} now see it", table, version, settings.name(),
                 settings.identifier(table));
+    }
+
+    /**
+     * The switch-over of a replay that follows the log, in one catalog commit: publishes {@code version},
+     * still building but audited, and records on the version published before that {@code version} took
+     * the table over from it. Returns that previous version, if there was one.
+     */
+    public OptionalInt takeOver(int version) {
+        OptionalInt[] previous = {OptionalInt.empty()};
+        commit("take over with v" + version, base -> {
+            previous[0] = OptionalInt.empty();
+            String published = base.properties().get(PUBLISHED);
+            if (published != null && parseVersion(published) != version) {
+                previous[0] = OptionalInt.of(parseVersion(published));
+            }
+            return publishing(base, version, true);
+        });
+        LOG.info("{} v{} took the table over{}: readers of {}.{} now see it", table, version,
+                previous[0].isPresent() ? " from v" + previous[0].getAsInt() : "", settings.name(),
+                settings.identifier(table));
+        return previous[0];
+    }
+
+    private void publish(int version, boolean takeOver) {
+        commit("publish v" + version, base -> publishing(base, version, takeOver));
+    }
+
+    private TableMetadata publishing(TableMetadata base, int version, boolean takeOver) {
+        TableVersion target = fromJson(requireProperty(base, version));
+        if (takeOver ? !target.follows() || target.state() != VersionState.BUILDING || !"passed".equals(target.audit())
+                : target.state() == VersionState.BUILDING || target.state() == VersionState.DROPPED) {
+            throw new IllegalArgumentException("cannot publish " + table + " v" + version + ": it is "
+                    + target.state().label() + (takeOver ? ", not a following replay that passed its audit"
+                    : target.state() == VersionState.BUILDING ? " (finish or resume its replay first)" : ""));
+        }
+        if ("failed".equals(target.audit())) {
+            throw new IllegalArgumentException("cannot publish " + table + " v" + version + ": its audit failed "
+                    + "(kappa audit --version v" + version + " shows why)");
+        }
+        if (target.takenOverBy() != null) {
+            throw new IllegalArgumentException("cannot publish " + table + " v" + version + ": v"
+                    + target.takenOverBy() + " took the table over from it and its writer stopped then, so it lacks "
+                    + "every event since; 'kappa replay --follow' builds a current version that takes over instead");
+        }
+        Map<String, String> changed = new HashMap<>();
+        for (TableVersion v : versionsOf(base.properties())) {
+            if (v.state() == VersionState.PUBLISHED && v.version() != version) {
+                changed.put(key(v.version()), toProperty(takeOver ? v.withTakenOverBy(version)
+                        : v.withState(VersionState.RETIRED)));
+            }
+        }
+        changed.put(key(version), toProperty(target.withState(VersionState.PUBLISHED)));
+        changed.put(PUBLISHED, target.name());
+        return TableMetadata.buildFrom(base)
+                .setCurrentSchema(target.schemaId())
+                .setRef(SnapshotRef.MAIN_BRANCH,
+                        SnapshotRef.branchBuilder(base.ref(target.branch()).snapshotId()).build())
+                .setProperties(changed)
+                .build();
     }
 
     /** Publishes the version that was published before the current one; returns it. */

@@ -151,11 +151,21 @@ class TableVersionsTest {
             assertThatThrownBy(() -> versions.publish(2)).hasMessageContaining("its audit failed");
             assertThatThrownBy(() -> versions.drop(1)).hasMessageContaining("refusing to drop events v1");
             assertThat(versions.current()).isEqualTo(OptionalInt.of(1));
-            built(versions, 3, settings().schema());
-            versions.update(3, v -> v.withSavepoint("file:///savepoints/events-v3/savepoint-1"));
-            assertThatThrownBy(() -> versions.publish(3)).hasMessageContaining("took the table over from it")
+
+            // a replay that follows the log takes over in one commit, once audited; what it took over
+            // from can neither be published nor rolled back to
+            versions.add(TableVersion.following(3, "f", new LogRange("t", Map.of(0, 0L), Map.of(0, 1L)), "file:///c"),
+                    settings().schema());
+            assertThatThrownBy(() -> versions.takeOver(3)).hasMessageContaining("passed its audit");
+            versions.update(3, v -> v.withAudit("passed"));
+            assertThat(versions.takeOver(3)).isEqualTo(OptionalInt.of(1));
+            assertThat(versions.current()).isEqualTo(OptionalInt.of(3));
+            assertThat(versions.require(1).takenOverBy()).isEqualTo(3);
+            assertThat(versions.require(1).state()).isEqualTo(VersionState.RETIRED);
+            assertThatThrownBy(() -> versions.publish(1)).hasMessageContaining("v3 took the table over from it")
                     .hasMessageContaining("kappa replay --follow");
-            assertThat(versions.current()).isEqualTo(OptionalInt.of(1));
+            assertThatThrownBy(versions::rollback).hasMessageContaining("took the table over");
+            assertThat(versions.current()).isEqualTo(OptionalInt.of(3));
 
             Files.createDirectories(warehouse.resolve("events").resolve("v2"));
             versions.drop(2);
