@@ -21,6 +21,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -38,7 +39,9 @@ import dev.kappa.jobs.cli.AllOptions;
 import dev.kappa.jobs.ops.FlinkRest;
 import dev.kappa.jobs.table.CatalogSettings;
 import dev.kappa.jobs.table.TableScan;
+import dev.kappa.jobs.table.TableVersion;
 import dev.kappa.jobs.table.TableVersions;
+import dev.kappa.jobs.table.VersionState;
 
 /**
  * The whole pipeline on a real cluster, driven only through the commands a user runs:
@@ -46,7 +49,8 @@ import dev.kappa.jobs.table.TableVersions;
  * are submitted from the shaded jar; Kafka's own console producer streams events with duplicates
  * and malformed lines. Meanwhile the TaskManager is killed -9 twice at random moments and replaced,
  * and the columnar job is stopped with a savepoint and resumed. The Parquet table must then hold
- * every valid id exactly once and the DLQ every bad line exactly once.
+ * every valid id exactly once and the DLQ every bad line exactly once. Last, a replay that follows
+ * the log takes the table over on the cluster, through a third kill.
  */
 class PipelineE2ECase {
 
@@ -157,11 +161,11 @@ class PipelineE2ECase {
         assertThat(metrics).containsKey("kappa_checkpoint_age_ms");
 
         run("deploy/local/cluster", "status");
-        readByNameAndSwitchToAReplayedVersion(corpus.validIds.size());
         Files.writeString(WORK.resolve("table.txt"), table + " " + corpus.validIds.size() + "\n");
         System.out.println("e2e: " + corpus.validIds.size() + " unique valid ids in " + rowsById.size()
                 + " rows, " + deadLetters.size() + " dead letters, " + corpus.duplicates + " duplicates sent; "
                 + String.join("; ", recoveries));
+        readByNameAndSwitchOverToAReplay(corpus);
     }
 
     /** Kills the TaskManager with -9, starts a new one, and times until every job has checkpointed again. */
@@ -187,26 +191,109 @@ class PipelineE2ECase {
     }
 
     /**
-     * Apache Spark reads the live table by name through the catalog; then a replay with one more
-     * typed column is published, and Spark, reading the same name, sees the new version: its column
-     * and every row, and main on the new version's branch.
+     * Apache Spark reads the live table by name through the catalog. Then the kappa switch-over on the
+     * cluster: {@code replay --follow} with one more typed column is submitted, the TaskManager is
+     * killed with -9 while it catches up, a batch is sent meanwhile and another after the switch. The
+     * replay must take the table over and stop the columnar job with a savepoint, and Spark, reading
+     * the same name, must then see every id sent exactly once, the new column, and main on v2.
      */
-    private static void readByNameAndSwitchToAReplayedVersion(int ids) throws Exception {
+    private static void readByNameAndSwitchOverToAReplay(Corpus corpus) throws Exception {
         String warehouse = WORK.resolve("data/warehouse").toString();
+        int ids = corpus.validIds.size();
         String before = run("deploy/spark-sql", "--warehouse", warehouse,
                 "SELECT count(*), count(DISTINCT event_id) FROM kappa.lake.events",
                 "DESCRIBE kappa.lake.events");
         assertThat(before).contains(ids + "\t" + ids).contains("amount\tdouble").doesNotContain("region");
 
-        run("deploy/kappa", "replay", "--publish", "--conf", env.get("KAPPA_CONF"),
-                "--set", "kafka.bootstrap-servers=" + bootstrap, "--set", "columnar.fields.region=string");
-        String after = run("deploy/spark-sql", "--warehouse", warehouse,
-                "SELECT count(*), count(DISTINCT event_id), count(region) FROM kappa.lake.events",
-                "SELECT name, snapshot_id FROM kappa.lake.events.refs WHERE name IN ('main', 'v2') ORDER BY name");
-        assertThat(after).contains(ids + "\t" + ids + "\t" + ids);
-        Matcher refs = Pattern.compile("main\\t(\\d+)\\s+v2\\t(\\d+)").matcher(after);
-        assertThat(refs.find()).as("main and v2 in the refs: %s", after).isTrue();
-        assertThat(refs.group(1)).as("main is on v2's snapshot").isEqualTo(refs.group(2));
+        Instant started = Instant.now();
+        Process follow = start(WORK.resolve("follow.log"), "deploy/local/cluster", "submit", "replay", "--follow",
+                "--set", "columnar.fields.region=string", "--set", "replay.progress-interval=2s",
+                "--set", "replay.switch-lag=5000");
+        try (TableVersions versions = TableVersions.open(catalog(), "events")) {
+            await("the replay's job", () -> versions.get(2).flatMap(TableVersion::lastJobId).isPresent(), follow);
+            assertThat(versions.require(2).state()).as("v2 still catching up").isEqualTo(VersionState.BUILDING);
+            String replayJob = versions.require(2).lastJobId().orElseThrow();
+            Process during = consoleProducer(writeBatch(corpus, BATCHES + 1));
+            Instant killed = Instant.now();
+            run("deploy/local/cluster", "kill", "taskmanager-1");
+            run("deploy/local/cluster", "start");
+            await("the replay's job to checkpoint after the kill", () -> replayCheckpointedSince(replayJob, killed),
+                    follow);
+            String recovery = String.format("its recovery after kill 3: %.1f s",
+                    Duration.between(killed, Instant.now()).toMillis() / 1000.0);
+            assertThat(during.waitFor(2, TimeUnit.MINUTES)).isTrue();
+            await("the switch to v2 and the columnar job stopped",
+                    () -> versions.current().orElse(0) == 2 && versions.require(1).savepoint() != null, follow);
+            Duration switchedAfter = Duration.between(started, Instant.now());
+            TableVersion v1 = versions.require(1);
+            assertThat(v1.takenOverBy()).isEqualTo(2);
+            await("the columnar job to finish at its savepoint",
+                    () -> "FINISHED".equals(stateOf(v1.lastJobId().orElseThrow())), follow);
+
+            Process after = consoleProducer(writeBatch(corpus, BATCHES + 2));
+            assertThat(after.waitFor(2, TimeUnit.MINUTES)).isTrue();
+            await("every id sent in the published table", () -> versions.rowCount(2) >= corpus.validIds.size(),
+                    follow);
+            int all = corpus.validIds.size();
+            String switched = run("deploy/spark-sql", "--warehouse", warehouse,
+                    "SELECT count(*), count(DISTINCT event_id), count(region) FROM kappa.lake.events",
+                    "SELECT name, snapshot_id FROM kappa.lake.events.refs WHERE name IN ('main', 'v2') ORDER BY name");
+            assertThat(switched).as("rows, distinct ids and region values read by name").contains(all + "\t" + all
+                    + "\t" + all);
+            Matcher refs = Pattern.compile("main\\t(\\d+)\\s+v2\\t(\\d+)").matcher(switched);
+            assertThat(refs.find()).as("main and v2 in the refs: %s", switched).isTrue();
+            assertThat(refs.group(1)).as("main is on v2's snapshot").isEqualTo(refs.group(2));
+            System.out.println("e2e: switch-over: v2 took over " + switchedAfter.toSeconds() + " s after the replay "
+                    + "was submitted (" + recovery + "); " + all + " ids in the published table, each once");
+        }
+        run("deploy/local/cluster", "savepoint", "kappa-replay-events-v2");
+        assertThat(follow.waitFor(2, TimeUnit.MINUTES)).as("replay --follow ends with its job").isTrue();
+        System.out.print(Files.readString(WORK.resolve("follow.log")).lines().map(l -> "e2e| " + l + "\n")
+                .collect(Collectors.joining()));
+    }
+
+    private static String stateOf(String jobId) {
+        try {
+            return rest.jobState(jobId);
+        } catch (IOException e) {
+            return "unknown: " + e.getMessage();
+        }
+    }
+
+    private static boolean replayCheckpointedSince(String jobId, Instant since) {
+        try {
+            return rest.jobs().stream().anyMatch(job -> job.id().equals(jobId) && job.state().equals("RUNNING")
+                    && job.lastCheckpoint().map(c -> c.completed().isAfter(since)).orElse(false));
+        } catch (IOException e) {
+            return false; // the JobManager is busy with the lost TaskManager: ask again
+        }
+    }
+
+    private static Path writeBatch(Corpus corpus, int batch) throws IOException {
+        Path file = WORK.resolve("batch-" + batch + ".ndjson");
+        Files.write(file, corpus.batch(batch));
+        return file;
+    }
+
+    /** Waits for {@code condition}; fails at once if {@code command} ends first. */
+    private static void await(String what, BooleanSupplier condition, Process command) throws Exception {
+        Instant deadline = Instant.now().plus(DEADLINE);
+        while (!condition.getAsBoolean()) {
+            assertThat(command.isAlive()).as("replay --follow is still running while waiting for %s; its output:%n%s",
+                    what, Files.readString(WORK.resolve("follow.log"))).isTrue();
+            assertThat(Instant.now()).as("waited %s for %s", DEADLINE, what).isBefore(deadline);
+            Thread.sleep(500);
+        }
+    }
+
+    /** Starts a command in the background, its output into {@code log}. */
+    private static Process start(Path log, String... command) throws IOException {
+        List<String> args = new ArrayList<>(List.of(command));
+        args.set(0, ROOT.resolve(command[0]).toString());
+        ProcessBuilder builder = new ProcessBuilder(args).directory(ROOT.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().putAll(env);
+        return builder.start();
     }
 
     private static CatalogSettings catalog() {

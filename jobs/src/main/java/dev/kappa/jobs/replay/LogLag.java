@@ -67,8 +67,11 @@ record LogLag(long records, Duration eventTime, Map<Integer, Long> position, Map
             double read = readSince(earlier) / seconds;
             double grew = grewSince(earlier) / seconds;
             line.append(String.format(Locale.ROOT, "; reading %,.0f ev/s, log grows %,.0f ev/s", read, grew));
-            line.append(read > grew ? ", ETA " + human(Duration.ofSeconds((long) (records / (read - grew))))
-                    : ", not gaining");
+            if (read > grew) {
+                line.append(", ETA ").append(human(Duration.ofSeconds((long) (records / (read - grew)))));
+            } else if (grew > 0) {
+                line.append(", not gaining");
+            }
         }
         return line.toString();
     }
