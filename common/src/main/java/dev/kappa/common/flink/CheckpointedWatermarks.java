@@ -25,20 +25,23 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Which log partitions a subtask reads is its own checkpointed state, so at an unchanged
  * parallelism each subtask takes back its own watermark. After a rescale the partitions are dealt
- * anew, and each subtask takes the lowest of them all, which never declares an hour over early.
+ * anew and no subtask can know which watermark fits them, so none is resumed (Flink's own
+ * behaviour: event time waits for new records or the idle timeout). The state is a plain list, not
+ * a union list: Flink cannot checkpoint a union list once some subtasks of a bounded source have
+ * finished, which would fail every checkpoint and savepoint at the end of a bounded run.
  */
 public final class CheckpointedWatermarks<T> extends AbstractStreamOperator<T> implements OneInputStreamOperator<T, T> {
 
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointedWatermarks.class);
 
-    /** (subtask index, parallelism, watermark) of every subtask, given to each on restore. */
+    /** (subtask index, parallelism, watermark): at an unchanged parallelism each subtask gets its own back. */
     private transient ListState<Tuple3<Integer, Integer, Long>> checkpointed;
     private transient long forwarded;
 
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        checkpointed = context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>("watermark",
+        checkpointed = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("watermark",
                 Types.TUPLE(Types.INT, Types.INT, Types.LONG)));
         forwarded = restored(checkpointed.get(), getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
                 getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks());
@@ -46,21 +49,15 @@ public final class CheckpointedWatermarks<T> extends AbstractStreamOperator<T> i
 
     static long restored(Iterable<Tuple3<Integer, Integer, Long>> entries, int subtask, int parallelism) {
         long own = Long.MIN_VALUE;
-        long lowest = Long.MAX_VALUE;
-        boolean any = false;
-        boolean sameParallelism = true;
         for (Tuple3<Integer, Integer, Long> entry : entries) {
-            any = true;
-            sameParallelism &= entry.f1 == parallelism;
-            lowest = Math.min(lowest, entry.f2);
+            if (entry.f1 != parallelism) {
+                return Long.MIN_VALUE;
+            }
             if (entry.f0 == subtask) {
                 own = entry.f2;
             }
         }
-        if (!any) {
-            return Long.MIN_VALUE;
-        }
-        return sameParallelism ? own : lowest;
+        return own;
     }
 
     @Override

@@ -80,10 +80,12 @@ public final class EventIdDeduplicator extends KeyedProcessFunction<Tuple2<Long,
         for (Long count : rememberedCheckpoint.get()) {
             remembered += count;
         }
-        // Union state: after a rescale a key group may come from any old subtask, so every subtask takes
-        // the highest watermark of them all (at worst a few more events count as too late, none as new).
+        // Every subtask sees the same watermarks (they come through the keyBy from all sources), so any
+        // subtask's is good for all. A plain list, not a union list (which Flink cannot checkpoint once some
+        // subtasks of a bounded run have finished): at an unchanged or lower parallelism each subtask gets
+        // one or more back; after a scale-up, one that gets none starts without, as Flink itself does.
         watermarkCheckpoint = context.getOperatorStateStore()
-                .getUnionListState(new ListStateDescriptor<>("watermark", Types.LONG));
+                .getListState(new ListStateDescriptor<>("watermark", Types.LONG));
         highestWatermark = Long.MIN_VALUE;
         for (Long restored : watermarkCheckpoint.get()) {
             highestWatermark = Math.max(highestWatermark, restored);

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -280,30 +281,38 @@ class EventIdDeduplicatorTest {
 
     /**
      * A restored job has no watermark until its sources emit one, while its state has already lost the ids
-     * the old watermark expired: a repeat read in between must still count as too late, at any parallelism.
+     * the old watermark expired: a repeat read in between must still count as too late, restored at the
+     * same parallelism and at a lower one.
      */
     @ParameterizedTest
-    @ValueSource(ints = {1, 2})
+    @ValueSource(ints = {2, 1})
     void aRestoredDeduplicatorKeepsTheWatermarkItsStateWasExpiredAt(int parallelism) throws Exception {
         DedupSettings settings = settings(Duration.ofHours(1), DedupOptions.TooLate.DLQ);
-        Subject before = Subject.open(settings);
-        before.send(event("forgotten", 0));
-        before.send(event("remembered", 2 * HOUR));
-        before.harness().processWatermark(2 * HOUR);
-        assertThat(before.harness().numKeyedStateEntries()).isEqualTo(1);
-        OperatorSubtaskState snapshot = before.harness().snapshot(1, 1);
-        before.harness().close();
+        Map<String, Long> sent = Map.of("forgotten", 0L, "remembered", 2 * HOUR);
+        List<OperatorSubtaskState> snapshots = new ArrayList<>();
+        for (int subtask = 0; subtask < 2; subtask++) {
+            Subject before = Subject.open(settings, null, 2, subtask);
+            for (Map.Entry<String, Long> id : sent.entrySet()) {
+                if (owner(id.getKey(), 2) == subtask) {
+                    before.send(event(id.getKey(), id.getValue()));
+                }
+            }
+            before.harness().processWatermark(2 * HOUR);
+            snapshots.add(before.harness().snapshot(1, 1));
+            before.harness().close();
+        }
+        OperatorSubtaskState snapshot = AbstractStreamOperatorTestHarness.repackageState(
+                snapshots.toArray(OperatorSubtaskState[]::new));
 
         List<String> forwarded = new ArrayList<>();
         List<DeadLetter> deadLetters = new ArrayList<>();
         for (int subtask = 0; subtask < parallelism; subtask++) {
             Subject after = Subject.open(settings, AbstractStreamOperatorTestHarness
-                    .repartitionOperatorState(snapshot, MAX_PARALLELISM, 1, parallelism, subtask), parallelism,
+                    .repartitionOperatorState(snapshot, MAX_PARALLELISM, 2, parallelism, subtask), parallelism,
                     subtask);
-            for (String id : List.of("forgotten", "remembered")) {
-                if (KeyGroupRangeAssignment.assignKeyToParallelOperator(new EventIdKey().of(id), MAX_PARALLELISM,
-                        parallelism) == subtask) {
-                    after.send(event(id, id.equals("forgotten") ? 0 : 2 * HOUR));
+            for (Map.Entry<String, Long> id : sent.entrySet()) {
+                if (owner(id.getKey(), parallelism) == subtask) {
+                    after.send(event(id.getKey(), id.getValue()));
                 }
             }
             forwarded.addAll(after.forwardedIds());
@@ -314,6 +323,11 @@ class EventIdDeduplicatorTest {
             assertThat(letter.reason()).isEqualTo(RejectReason.TOO_LATE);
             assertThat(letter.source().key()).isEqualTo("forgotten".getBytes(StandardCharsets.UTF_8));
         });
+    }
+
+    private static int owner(String id, int parallelism) {
+        return KeyGroupRangeAssignment.assignKeyToParallelOperator(new EventIdKey().of(id), MAX_PARALLELISM,
+                parallelism);
     }
 
     /**
