@@ -61,23 +61,20 @@ record LogLag(long records, Duration eventTime, Map<Integer, Long> position, Map
 
     /** One progress line; rates over {@code seconds} since {@code earlier}, if there was an earlier measure. */
     String line(LogLag earlier, double seconds) {
-        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  follow    lag %,d records, %s of event time",
-                records, human(eventTime)));
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+                "  follow    lag %,d records, %s of event time", records, ReplayProgress.human(eventTime)));
         if (earlier != null && seconds > 0) {
             double read = readSince(earlier) / seconds;
             double grew = grewSince(earlier) / seconds;
             line.append(String.format(Locale.ROOT, "; reading %,.0f ev/s, log grows %,.0f ev/s", read, grew));
             if (read > grew) {
-                line.append(", ETA ").append(human(Duration.ofSeconds((long) (records / (read - grew)))));
+                Duration eta = Duration.ofSeconds((long) (records / (read - grew)));
+                line.append(", ETA ").append(ReplayProgress.human(eta));
             } else if (grew > 0) {
                 line.append(", not gaining");
             }
         }
         return line.toString();
-    }
-
-    private static String human(Duration duration) {
-        return duration.toString().substring(2).toLowerCase(Locale.ROOT);
     }
 
     private static long sum(Map<Integer, Long> offsets) {

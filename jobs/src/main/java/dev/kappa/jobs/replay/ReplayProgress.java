@@ -57,10 +57,14 @@ public final class ReplayProgress implements AutoCloseable {
     static String line(long done, long target, double perSecond) {
         String percent = target == 0 ? "100.0" : String.format(Locale.ROOT, "%.1f", 100.0 * done / target);
         String rate = perSecond <= 0 ? "rate pending" : String.format(Locale.ROOT, "%,.0f ev/s", perSecond);
-        String eta = perSecond <= 0 ? "" : ", ETA " + Duration.ofSeconds((long) ((target - done) / perSecond))
-                .toString().substring(2).toLowerCase(Locale.ROOT);
+        String eta = perSecond <= 0 ? "" : ", ETA " + human(Duration.ofSeconds((long) ((target - done) / perSecond)));
         return String.format(Locale.ROOT, "  replay    %s%% (%,d of %,d offsets), %s%s", percent, done, target, rate,
                 eta);
+    }
+
+    /** A duration as an operator reads it: 1h13m4s. */
+    static String human(Duration duration) {
+        return duration.toString().substring(2).toLowerCase(Locale.ROOT);
     }
 
     @Override

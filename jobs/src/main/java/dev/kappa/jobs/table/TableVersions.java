@@ -319,7 +319,7 @@ public final class TableVersions implements AutoCloseable {
      * over from (its rows stopped at the switch).
      */
     public void publish(int version) {
-        publish(version, false);
+        commit("publish v" + version, base -> publishing(base, version, false));
         LOG.info("Published {} v{}: readers of {}.{} now see it", table, version, settings.name(),
                 settings.identifier(table));
     }
@@ -343,10 +343,6 @@ public final class TableVersions implements AutoCloseable {
                 previous[0].isPresent() ? " from v" + previous[0].getAsInt() : "", settings.name(),
                 settings.identifier(table));
         return previous[0];
-    }
-
-    private void publish(int version, boolean takeOver) {
-        commit("publish v" + version, base -> publishing(base, version, takeOver));
     }
 
     private TableMetadata publishing(TableMetadata base, int version, boolean takeOver) {
