@@ -12,6 +12,7 @@ import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import dev.kappa.common.config.CommonOptions;
 import dev.kappa.common.config.KappaConfig;
 import dev.kappa.common.flink.FlinkEnvironments;
+import dev.kappa.common.kafka.EventTimeHeader;
 import dev.kappa.common.kafka.KafkaConnectors;
 import dev.kappa.common.kafka.KafkaSettings;
 import dev.kappa.jobs.columnar.ColumnarOptions;
@@ -57,7 +58,8 @@ final class SqlBaseline {
                 + "source STRING, payload STRING, "
                 + "log_partition INT METADATA FROM 'partition' VIRTUAL, "
                 + "log_offset BIGINT METADATA FROM 'offset' VIRTUAL, "
-                + "ts TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL, "
+                + "headers MAP<STRING, BYTES> METADATA VIRTUAL, "
+                + "ts AS TO_TIMESTAMP_LTZ(CAST(CAST(headers['" + EventTimeHeader.NAME + "'] AS STRING) AS BIGINT), 3), "
                 + "WATERMARK FOR ts AS ts - INTERVAL '" + outOfOrder.toSeconds() + "' SECOND) WITH ("
                 + kafkaSource(input, name, true) + ", 'format' = 'json')");
         tables.executeSql("CREATE TABLE events_table (event_id STRING, event_type STRING, event_time TIMESTAMP(3), "

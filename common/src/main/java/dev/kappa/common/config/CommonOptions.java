@@ -59,6 +59,12 @@ public final class CommonOptions {
             .withDescription("How often Flink takes a global snapshot; exactly-once output becomes visible "
                     + "at this pace.");
 
+    public static final ConfigOption<Duration> CHECKPOINT_TIMEOUT = ConfigOption.key("checkpoint.timeout")
+            .durationType().defaultValue(Duration.ofMinutes(2))
+            .withDescription("A checkpoint not done by then is abandoned. kafka.transaction-timeout must exceed "
+                    + "checkpoint.interval + checkpoint.timeout, or Kafka could abort a transaction that a slow "
+                    + "checkpoint still commits.");
+
     public static final ConfigOption<String> CHECKPOINT_DIR = ConfigOption.key("checkpoint.dir")
             .stringType().defaultValue("file:///tmp/kappa/checkpoints")
             .withDescription("Durable URI for checkpoints (file://, s3://, hdfs://); retained on cancel.");
@@ -90,7 +96,7 @@ public final class CommonOptions {
     public static List<ConfigOption<?>> all() {
         return List.of(BOOTSTRAP_SERVERS, KAFKA_PROPERTIES, TRANSACTION_TIMEOUT, TOPIC_RAW, TOPIC_VALID,
                 TOPIC_DLQ, TOPIC_UNIQUE, TOPIC_PARTITIONS, TOPIC_REPLICATION, JOB_NAME, PARALLELISM,
-                CHECKPOINT_INTERVAL, CHECKPOINT_DIR, STATE_BACKEND, OUT_OF_ORDERNESS, IDLE_TIMEOUT, FLINK);
+                CHECKPOINT_INTERVAL, CHECKPOINT_TIMEOUT, CHECKPOINT_DIR, STATE_BACKEND, OUT_OF_ORDERNESS, IDLE_TIMEOUT, FLINK);
     }
 
     public enum StateBackend {

@@ -28,9 +28,12 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -43,6 +46,8 @@ public final class EventCodec {
     private final ParsePolicy policy;
     private final Clock clock;
     private final ObjectMapper mapper;
+    /** Writes characters outside the BMP (emoji) as UTF-8, not as escaped surrogate pairs three times their size. */
+    private final ObjectMapper canonicalMapper;
     private final ByteArrayBuilder buffer = new ByteArrayBuilder(512);
 
     public EventCodec(ParsePolicy policy) {
@@ -56,7 +61,13 @@ public final class EventCodec {
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(policy.maxDepth()).build())
                 .build();
-        this.mapper = new ObjectMapper(factory);
+        // Numbers keep their exact text: as doubles, 1e400 would become the string "Infinity" and
+        // 0.1000000000000000055 would lose digits
+        this.mapper = new ObjectMapper(factory)
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+        this.canonicalMapper = new ObjectMapper(factory.rebuild()
+                .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build());
     }
 
     /** Parses and validates; throws {@link RejectedEventException} with the reason on bad input. */
@@ -73,7 +84,7 @@ public final class EventCodec {
             throw new RejectedEventException(RejectReason.INVALID_UTF8, "invalid UTF-8 at byte " + invalid);
         }
         try (JsonParser parser = mapper.createParser(value)) {
-            return parseEnvelope(parser);
+            return parseEnvelope(parser, mayEscapeSurrogates(value));
         } catch (StreamConstraintsException e) {
             RejectReason reason = e.getMessage().contains("nesting depth") ? RejectReason.TOO_DEEP
                     : RejectReason.TOO_LARGE;
@@ -87,7 +98,7 @@ public final class EventCodec {
         }
     }
 
-    private Event parseEnvelope(JsonParser parser) throws IOException {
+    private Event parseEnvelope(JsonParser parser, boolean mayHoldUnpairedSurrogates) throws IOException {
         JsonToken first = parser.nextToken();
         if (first == null) {
             throw new RejectedEventException(RejectReason.EMPTY_VALUE, "record holds no JSON value");
@@ -114,7 +125,7 @@ public final class EventCodec {
                 default -> {
                     switch (policy.unknownFields()) {
                         case REJECT -> throw new RejectedEventException(RejectReason.UNKNOWN_FIELD,
-                                "unknown top-level field '" + field + "'");
+                                "unknown top-level field '" + shorten(field) + "'");
                         case DROP -> parser.skipChildren();
                         case PAYLOAD -> {
                             if (unknown == null) {
@@ -132,6 +143,14 @@ public final class EventCodec {
         if (unknown != null) {
             payload = mergeIntoPayload(payload, unknown);
         }
+        if (mayHoldUnpairedSurrogates) {
+            requireValidUnicode(id, EVENT_ID);
+            requireValidUnicode(type, EVENT_TYPE);
+            requireValidUnicode(source, SOURCE);
+            if (payload != null) {
+                requireValidUnicode(payload, PAYLOAD);
+            }
+        }
         requirePresent(type, EVENT_TYPE);
         if (type.isEmpty()) {
             throw new RejectedEventException(RejectReason.MISSING_FIELD, "event_type is empty");
@@ -144,12 +163,65 @@ public final class EventCodec {
         return new Event(id, type, time, source, payload);
     }
 
+    /**
+     * Valid UTF-8 (checked first) holds no surrogates, so an unpaired one can only come from a
+     * backslash-u escape of D800 to DFFF; most records have none and skip the full check.
+     */
+    private static boolean mayEscapeSurrogates(byte[] value) {
+        for (int i = 0; i + 2 < value.length; i++) {
+            if (value[i] == '\\' && value[i + 1] == 'u' && (value[i + 2] == 'd' || value[i + 2] == 'D')) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void requireValidUnicode(JsonNode node, String path) {
+        if (node.isTextual()) {
+            requireValidUnicode(node.textValue(), path);
+        } else if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = it.next();
+                requireValidUnicode(field.getKey(), path + " field name");
+                requireValidUnicode(field.getValue(), path + "." + field.getKey());
+            }
+        } else if (node.isArray()) {
+            for (JsonNode element : node) {
+                requireValidUnicode(element, path + "[]");
+            }
+        }
+    }
+
+    /**
+     * Unpaired surrogates have no UTF-8 form: Kafka keys, Parquet strings and PII hashes would all
+     * turn them into '?', so two different ids would become one key.
+     */
+    private static void requireValidUnicode(String text, String field) {
+        if (text == null) {
+            return;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new RejectedEventException(RejectReason.INVALID_UNICODE, shorten(field) + " holds an unpaired "
+                        + "surrogate \\u" + Integer.toHexString(c) + " at character " + i);
+            }
+        }
+    }
+
+    /** Field paths and echoed values stay short in a reason: they come from the input. */
+    private static String shorten(String text) {
+        return text.length() <= 64 ? text : text.substring(0, 64) + "…";
+    }
+
     private ObjectNode mergeIntoPayload(ObjectNode payload, Map<String, JsonNode> unknown) {
         ObjectNode merged = payload != null ? payload : mapper.createObjectNode();
         for (Map.Entry<String, JsonNode> e : unknown.entrySet()) {
             if (merged.has(e.getKey())) {
                 throw new RejectedEventException(RejectReason.UNKNOWN_FIELD,
-                        "top-level field '" + e.getKey() + "' collides with payload." + e.getKey());
+                        "top-level field '" + shorten(e.getKey()) + "' collides with payload." + shorten(e.getKey()));
             }
             merged.set(e.getKey(), e.getValue());
         }
@@ -160,9 +232,10 @@ public final class EventCodec {
         if (id.isBlank()) {
             throw new RejectedEventException(RejectReason.EMPTY_ID, "event_id is empty");
         }
-        if (id.length() > MAX_ID_LENGTH) {
+        int characters = id.codePointCount(0, id.length());
+        if (characters > MAX_ID_LENGTH) {
             throw new RejectedEventException(RejectReason.ID_TOO_LONG,
-                    "event_id has " + id.length() + " characters, the limit is " + MAX_ID_LENGTH);
+                    "event_id has " + characters + " characters, the limit is " + MAX_ID_LENGTH);
         }
     }
 
@@ -214,19 +287,19 @@ public final class EventCodec {
                 try {
                     return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
                 } catch (DateTimeException e) {
-                    throw new RejectedEventException(RejectReason.BAD_TIMESTAMP, "event_time '" + text
+                    throw new RejectedEventException(RejectReason.BAD_TIMESTAMP, "event_time '" + shorten(text)
                             + "' is not ISO-8601 with a zone offset (2026-01-31T12:00:00Z) nor epoch milliseconds");
                 }
             }
             case VALUE_NUMBER_INT -> {
                 if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
                     throw new RejectedEventException(RejectReason.BAD_TIMESTAMP,
-                            "event_time " + parser.getText() + " does not fit epoch milliseconds");
+                            "event_time " + shorten(parser.getText()) + " does not fit epoch milliseconds");
                 }
                 return Instant.ofEpochMilli(parser.getLongValue());
             }
             case VALUE_NUMBER_FLOAT -> throw new RejectedEventException(RejectReason.BAD_TIMESTAMP,
-                    "event_time " + parser.getText() + " must be whole epoch milliseconds");
+                    "event_time " + shorten(parser.getText()) + " must be whole epoch milliseconds");
             case VALUE_NULL -> {
                 return null;
             }
@@ -262,7 +335,9 @@ public final class EventCodec {
 
     private byte[] serialize(Event event, boolean canonicalForm) {
         buffer.reset();
-        try (JsonGenerator gen = mapper.getFactory().createGenerator(buffer)) {
+        // contentBytes keeps the original encoding: derived ids of events already ingested must not change
+        ObjectMapper writer = canonicalForm ? canonicalMapper : mapper;
+        try (JsonGenerator gen = writer.getFactory().createGenerator(buffer)) {
             gen.writeStartObject();
             if (canonicalForm) {
                 gen.writeStringField(EVENT_ID, event.eventId());
@@ -275,7 +350,7 @@ public final class EventCodec {
             if (event.payload() != null) {
                 gen.writeFieldName(PAYLOAD);
                 if (canonicalForm) {
-                    mapper.writeTree(gen, event.payload());
+                    writer.writeTree(gen, event.payload());
                 } else {
                     writeSorted(gen, event.payload());
                 }
@@ -306,6 +381,9 @@ public final class EventCodec {
                 writeSorted(gen, element);
             }
             gen.writeEndArray();
+        } else if (node.isBigDecimal()) {
+            // as the double it was parsed into before numbers kept their text, so derived ids stay put
+            gen.writeNumber(node.doubleValue());
         } else {
             mapper.writeTree(gen, node);
         }

@@ -8,6 +8,9 @@ package dev.kappa.common.event;
  *
  * @param fallbackId the id to use when the event has none; set for file lines (file identity plus
  *     byte offset), null for Kafka records
+ * @param claimCheck where the whole value is kept when it is too large to carry ({@code value} is
+ *     then null); null otherwise
+ * @param keyClaimCheck the same for the key
  */
 public record RawRecord(
         String topic,
@@ -17,15 +20,27 @@ public record RawRecord(
         byte[] key,
         byte[] value,
         String file,
-        String fallbackId) {
+        String fallbackId,
+        String claimCheck,
+        String keyClaimCheck) {
 
     public static RawRecord fromKafka(String topic, int partition, long offset, long timestamp, byte[] key,
             byte[] value) {
-        return new RawRecord(topic, partition, offset, timestamp, key, value, null, null);
+        return new RawRecord(topic, partition, offset, timestamp, key, value, null, null, null, null);
     }
 
     public static RawRecord fromFile(String file, long byteOffset, byte[] line, String fallbackId) {
-        return new RawRecord(null, -1, byteOffset, -1L, null, line, file, fallbackId);
+        return new RawRecord(null, -1, byteOffset, -1L, null, line, file, fallbackId, null, null);
+    }
+
+    /** This record with its value replaced by where the value is kept whole. */
+    public RawRecord withValueClaimed(String uri) {
+        return new RawRecord(topic, partition, offset, timestamp, key, null, file, fallbackId, uri, keyClaimCheck);
+    }
+
+    /** This record with its key replaced by where the key is kept whole. */
+    public RawRecord withKeyClaimed(String uri) {
+        return new RawRecord(topic, partition, offset, timestamp, null, value, file, fallbackId, claimCheck, uri);
     }
 
     /** Human-readable origin for logs and messages: {@code topic/partition@offset} or {@code file@offset}. */

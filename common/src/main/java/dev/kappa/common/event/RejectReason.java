@@ -8,6 +8,8 @@ public enum RejectReason {
     EMPTY_VALUE,
     TOO_LARGE,
     INVALID_UTF8,
+    /** Text with an unpaired UTF-16 surrogate (a lone backslash-u-D800 escape): no Unicode string, no UTF-8 form. */
+    INVALID_UNICODE,
     MALFORMED_JSON,
     NOT_AN_OBJECT,
     DUPLICATE_FIELD,

@@ -3,6 +3,7 @@ package dev.kappa.common.flink;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.Locale;
 
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -81,6 +82,19 @@ public final class FlinkEnvironments {
         return configured != null ? configured : defaultName;
     }
 
+    /**
+     * The longest a Kafka sink transaction can stay open: from one checkpoint barrier to the end of the
+     * next checkpoint, which may expire (checkpoint timeout) as many times in a row as the job tolerates
+     * before it fails over; its records are committed with the first checkpoint that completes.
+     */
+    public static Duration longestTransaction(KappaConfig config) {
+        Configuration flink = flinkConfiguration(config);
+        Duration perCheckpoint = flink.get(CheckpointingOptions.CHECKPOINTING_INTERVAL)
+                .plus(flink.get(CheckpointingOptions.CHECKPOINTING_TIMEOUT));
+        int tolerated = flink.getOptional(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER).orElse(0);
+        return perCheckpoint.multipliedBy(tolerated + 1L);
+    }
+
     public static Configuration flinkConfiguration(KappaConfig config) {
         Configuration flink = new Configuration();
         // A missing uid must fail the build of the job graph: an auto-generated one changes with the
@@ -92,6 +106,7 @@ public final class FlinkEnvironments {
         // copy between chained operators (the whole JSON payload, per record) buys nothing.
         flink.set(PipelineOptions.OBJECT_REUSE, true);
         flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.get(CommonOptions.CHECKPOINT_INTERVAL));
+        flink.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, config.get(CommonOptions.CHECKPOINT_TIMEOUT));
         flink.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.get(CommonOptions.CHECKPOINT_DIR));
         flink.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,

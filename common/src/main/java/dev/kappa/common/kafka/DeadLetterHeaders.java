@@ -16,6 +16,15 @@ public final class DeadLetterHeaders {
     public static final String SOURCE_OFFSET = "kappa.source.offset";
     public static final String SOURCE_TIMESTAMP = "kappa.source.timestamp";
     public static final String SOURCE_FILE = "kappa.source.file";
+    /**
+     * Where the original value is kept whole when it was too large for the DLQ topic; the dead letter
+     * then has no value.
+     */
+    public static final String CLAIM_CHECK = "kappa.dlq.claim-check";
+    /** The same for a key too large for the DLQ topic. */
+    public static final String KEY_CLAIM_CHECK = "kappa.dlq.key-claim-check";
+    /** Details echo input; they stay short so that a huge bad value cannot make its letter too large. */
+    public static final int MAX_DETAIL_CHARS = 512;
 
     private DeadLetterHeaders() {
     }

@@ -1,7 +1,10 @@
 package dev.kappa.common.kafka;
 
+import static dev.kappa.common.kafka.DeadLetterHeaders.CLAIM_CHECK;
 import static dev.kappa.common.kafka.DeadLetterHeaders.DETAIL;
 import static dev.kappa.common.kafka.DeadLetterHeaders.JOB;
+import static dev.kappa.common.kafka.DeadLetterHeaders.KEY_CLAIM_CHECK;
+import static dev.kappa.common.kafka.DeadLetterHeaders.MAX_DETAIL_CHARS;
 import static dev.kappa.common.kafka.DeadLetterHeaders.REASON;
 import static dev.kappa.common.kafka.DeadLetterHeaders.SOURCE_FILE;
 import static dev.kappa.common.kafka.DeadLetterHeaders.SOURCE_OFFSET;
@@ -18,8 +21,8 @@ import dev.kappa.common.event.DeadLetter;
 import dev.kappa.common.event.RawRecord;
 
 /**
- * Original key and value unchanged, so a fixed record can be re-sent as is; why, whence and which
- * job parked it in headers.
+ * Original key and value unchanged, so a fixed record can be re-sent as is (or, for a value too large
+ * for the topic, where it is kept whole); why, whence and which job parked it in headers.
  */
 public final class DeadLetterSerializer extends SingleTopicSerializer<DeadLetter> {
 
@@ -35,7 +38,7 @@ public final class DeadLetterSerializer extends SingleTopicSerializer<DeadLetter
         RawRecord source = letter.source();
         RecordHeaders headers = new RecordHeaders();
         add(headers, REASON, letter.reason().code());
-        add(headers, DETAIL, letter.detail());
+        add(headers, DETAIL, shortened(letter.detail()));
         add(headers, JOB, job);
         if (source.file() != null) {
             add(headers, SOURCE_FILE, source.file());
@@ -45,7 +48,24 @@ public final class DeadLetterSerializer extends SingleTopicSerializer<DeadLetter
             add(headers, SOURCE_TIMESTAMP, Long.toString(source.timestamp()));
         }
         add(headers, SOURCE_OFFSET, Long.toString(source.offset()));
+        if (source.claimCheck() != null) {
+            add(headers, CLAIM_CHECK, source.claimCheck());
+        }
+        if (source.keyClaimCheck() != null) {
+            add(headers, KEY_CLAIM_CHECK, source.keyClaimCheck());
+        }
         return new ProducerRecord<>(topic, null, null, source.key(), source.value(), headers);
+    }
+
+    private static String shortened(String detail) {
+        if (detail.length() <= MAX_DETAIL_CHARS) {
+            return detail;
+        }
+        int end = MAX_DETAIL_CHARS;
+        if (Character.isHighSurrogate(detail.charAt(end - 1))) {
+            end--;
+        }
+        return detail.substring(0, end) + "… (" + (detail.length() - end) + " more characters)";
     }
 
     private static void add(RecordHeaders headers, String name, String value) {

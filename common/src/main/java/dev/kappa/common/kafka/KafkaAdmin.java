@@ -22,6 +22,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
@@ -39,6 +40,9 @@ import dev.kappa.common.config.ConfigException;
  */
 public final class KafkaAdmin implements AutoCloseable {
 
+    /** A record batch's header plus one record's framing, with room to spare. */
+    private static final int RECORD_FRAMING_BYTES = 1024;
+
     private static final long TIMEOUT_SECONDS = 30;
 
     private final KafkaSettings kafka;
@@ -53,11 +57,9 @@ public final class KafkaAdmin implements AutoCloseable {
     }
 
     /**
-     * Creates the topics that do not exist yet, keeping their data forever ({@code retention.ms=-1}).
-     * The log is the source of truth, and the canonical topics carry the event time as record
-     * timestamp: Kafka's time retention compares that with the wall clock, so a finite retention
-     * would delete a backfill of old events, or the output of a replay, as soon as it is written.
-     * Shorten the retention of topics.raw or topics.dlq deliberately if they need not be kept.
+     * Creates the topics that do not exist yet, keeping their data forever ({@code retention.ms=-1}):
+     * the log is the source of truth, and a replay can only rebuild what it still holds. Shorten the
+     * retention of topics.raw or topics.dlq deliberately if they need not be kept.
      */
     public void createTopicsIfMissing(Collection<String> topics, int partitions, int replicationFactor) {
         List<NewTopic> wanted = topics.stream().distinct()
@@ -110,13 +112,16 @@ public final class KafkaAdmin implements AutoCloseable {
      * Kafka aborts a transaction that stays open longer than its timeout and refuses a timeout above
      * the broker's {@code transaction.max.timeout.ms}; either way an exactly-once sink cannot commit.
      */
-    public void verifyTransactionTimeout(Duration checkpointInterval) {
+    public void verifyTransactionTimeout(Duration longestTransaction) {
         Duration timeout = kafka.transactionTimeout();
         String key = CommonOptions.TRANSACTION_TIMEOUT.key();
-        if (timeout.compareTo(checkpointInterval) <= 0) {
+        if (timeout.compareTo(longestTransaction) <= 0) {
             throw new ConfigException(key + " (" + TimeUtils.formatWithHighestUnit(timeout)
-                    + ") must exceed checkpoint.interval (" + TimeUtils.formatWithHighestUnit(checkpointInterval)
-                    + "): a transaction stays open from one checkpoint to the next");
+                    + ") must exceed the longest a transaction stays open, "
+                    + TimeUtils.formatWithHighestUnit(longestTransaction) + " (checkpoint.interval + "
+                    + "checkpoint.timeout, times 1 + the tolerated failed checkpoints): Kafka would abort a "
+                    + "transaction that a slow checkpoint still commits, and its records would be lost. Raise "
+                    + key + " or lower checkpoint.timeout");
         }
         Duration brokerMax = Duration.ofMillis(Long.parseLong(brokerConfig("transaction.max.timeout.ms")));
         if (timeout.compareTo(brokerMax) > 0) {
@@ -194,6 +199,23 @@ public final class KafkaAdmin implements AutoCloseable {
             }
         });
         return offsets;
+    }
+
+    /**
+     * The largest record (key, value and header bytes) a producer of the suite can write to
+     * {@code topic}: the smaller of the topic's {@code max.message.bytes} and the producer's
+     * {@code max.request.size}, less room for Kafka's batch and record framing and for lz4's growth on
+     * incompressible data. A larger record fails the producer, and with it the job, on every restart.
+     */
+    public int maxRecordBytes(String topic) {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        Config config = await(admin.describeConfigs(List.of(resource)).all(),
+                "cannot read the configuration of topic " + topic).get(resource);
+        ConfigEntry entry = config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+        long limit = entry == null || entry.value() == null ? Integer.MAX_VALUE : Long.parseLong(entry.value());
+        limit = Math.min(limit, Long.parseLong(kafka.clientProperties().getOrDefault(
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "1048576")));
+        return (int) Math.max(0, limit - RECORD_FRAMING_BYTES - limit / 64);
     }
 
     private String brokerConfig(String name) {

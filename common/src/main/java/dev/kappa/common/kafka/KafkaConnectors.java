@@ -28,9 +28,10 @@ public final class KafkaConnectors {
     }
 
     /**
-     * A source that only ever sees committed data (read_committed) and commits its offsets on
-     * checkpoints, so consumer lag is visible to ordinary Kafka tooling. Bounded sources stop at the
-     * end offsets seen when the job starts.
+     * A source that only ever sees committed data (read_committed), commits its offsets on
+     * checkpoints, so consumer lag is visible to ordinary Kafka tooling, and stops its job rather than
+     * skip records the log deleted before it read them ({@link LogSource}). Bounded sources stop at
+     * the end offsets seen when the job starts.
      */
     public static <T> Source<T, ?, ?> source(KafkaSettings kafka, String topic, String groupId,
             StartingPosition start, boolean bounded, KafkaRecordDeserializationSchema<T> deserializer) {
@@ -56,15 +57,15 @@ public final class KafkaConnectors {
                 .setBootstrapServers(kafka.bootstrapServers())
                 .setTopics(topic)
                 .setGroupId(groupId)
-                .setStartingOffsets(start)
+                .setStartingOffsets(new NoOffsetReset(start))
                 .setDeserializer(deserializer)
                 .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
                 .setProperty("commit.offsets.on.checkpoint", "true");
         kafka.clientProperties().forEach(builder::setProperty);
-        if (stop == null) {
-            return builder.build();
+        if (stop != null) {
+            builder.setBounded(stop);
         }
-        return new BoundedRestoreSource<>(builder.setBounded(stop).build());
+        return new LogSource<>(builder.build(), kafka);
     }
 
     /**

@@ -66,10 +66,10 @@ public final class KafkaTopicReader {
     }
 
     /**
-     * The timestamp of the first record at or after each partition's offset in {@code positions} and
+     * The event time of the first record at or after each partition's offset in {@code positions} and
      * before {@code end}; partitions with no such record are left out.
      */
-    public static Map<Integer, Long> timestampsAt(KafkaConsumer<byte[], byte[]> consumer, String topic,
+    public static Map<Integer, Long> eventTimesAt(KafkaConsumer<byte[], byte[]> consumer, String topic,
             Map<Integer, Long> positions, Map<Integer, Long> end, Duration timeout) {
         Map<Integer, Long> timestamps = new HashMap<>();
         Map<TopicPartition, Long> wanted = new HashMap<>();
@@ -84,7 +84,7 @@ public final class KafkaTopicReader {
         while (!wanted.isEmpty() && System.nanoTime() < deadline) {
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                 if (wanted.remove(new TopicPartition(topic, record.partition())) != null) {
-                    timestamps.put(record.partition(), record.timestamp());
+                    timestamps.put(record.partition(), EventTimeHeader.eventTime(record));
                     consumer.pause(List.of(new TopicPartition(topic, record.partition())));
                 }
             }
@@ -95,11 +95,11 @@ public final class KafkaTopicReader {
     }
 
     /**
-     * The newest record timestamp among each partition's last {@code lookBack} offsets before {@code end}
+     * The newest event time among each partition's last {@code lookBack} offsets before {@code end}
      * (and not before {@code from}): the last offsets of a transactional topic are often commit markers,
      * not records. Partitions with no record there are left out.
      */
-    public static Map<Integer, Long> newestTimestamps(KafkaConsumer<byte[], byte[]> consumer, String topic,
+    public static Map<Integer, Long> newestEventTimes(KafkaConsumer<byte[], byte[]> consumer, String topic,
             Map<Integer, Long> from, Map<Integer, Long> end, int lookBack, Duration timeout) {
         Map<Integer, Long> timestamps = new HashMap<>();
         Map<TopicPartition, Long> until = new HashMap<>();
@@ -113,7 +113,7 @@ public final class KafkaTopicReader {
         until.forEach((tp, offset) -> consumer.seek(tp, Math.max(from.getOrDefault(tp.partition(), 0L),
                 offset - lookBack)));
         read(consumer, topic, until, timeout,
-                record -> timestamps.merge(record.partition(), record.timestamp(), Math::max));
+                record -> timestamps.merge(record.partition(), EventTimeHeader.eventTime(record), Math::max));
         return timestamps;
     }
 

@@ -26,8 +26,8 @@ public record LogRange(String topic, Map<Integer, Long> start, Map<Integer, Long
     }
 
     /**
-     * From {@code from} ({@code null} for the earliest retained record, else the first record at or
-     * after that event time) to the last stable offset now.
+     * From {@code from} ({@code null} for the earliest retained record, else the first record written
+     * to the log at or after that time) to the last stable offset now.
      */
     public static LogRange capture(KafkaAdmin admin, String topic, Instant from) {
         Map<Integer, Long> start = admin.offsets(topic,

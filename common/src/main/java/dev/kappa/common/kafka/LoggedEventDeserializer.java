@@ -11,8 +11,8 @@ import dev.kappa.common.event.CanonicalEvent;
 import dev.kappa.common.event.LoggedEvent;
 
 /**
- * Reads a canonical log without parsing the JSON: the key is the event_id and the timestamp the
- * event time ({@link CanonicalEventSerializer}). A record without a key becomes an event with an
+ * Reads a canonical log without parsing the JSON: the key is the event_id and the event time is
+ * in a header ({@link CanonicalEventSerializer}). A record without a key becomes an event with an
  * empty id, which the consuming stage dead-letters rather than the source failing on it.
  */
 public final class LoggedEventDeserializer implements KafkaRecordDeserializationSchema<LoggedEvent> {
@@ -20,7 +20,7 @@ public final class LoggedEventDeserializer implements KafkaRecordDeserialization
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<LoggedEvent> out) {
         String eventId = record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
-        out.collect(new LoggedEvent(new CanonicalEvent(eventId, record.timestamp(), record.value()), record.topic(),
+        out.collect(new LoggedEvent(new CanonicalEvent(eventId, EventTimeHeader.eventTime(record), record.value()), record.topic(),
                 record.partition(), record.offset()));
     }
 

@@ -152,6 +152,138 @@ class EventCodecTest {
         assertThat(event.eventId()).isNull();
     }
 
+    @Test
+    void keepsCharactersOutsideTheBmpAsUtf8InTheCanonicalForm() {
+        String emoji = "\uD83D\uDE00".repeat(100);
+        byte[] input = utf8("{\"event_id\":\"e\",\"event_type\":\"t\",\"event_time\":1780000000000,"
+                + "\"payload\":{\"text\":\"" + emoji + "\"}}");
+
+        byte[] canonical = codec.write(codec.parse(input));
+
+        assertThat(text(canonical)).contains(emoji);
+        assertThat(canonical.length).isLessThan(input.length + 64);
+    }
+
+    @Test
+    void keepsNumbersExactlyAsSent() {
+        Event event = codec.parse(utf8("{\"event_id\":\"e\",\"event_type\":\"t\",\"event_time\":1780000000000,"
+                + "\"payload\":{\"huge\":1e400,\"tiny\":-1e-400,\"precise\":0.1000000000000000055511151231257827,"
+                + "\"money\":1.50,\"big\":123456789012345678901234567890}}"));
+
+        assertThat(text(codec.write(event))).endsWith("\"payload\":{\"huge\":1E+400,\"tiny\":-1E-400,"
+                + "\"precise\":0.1000000000000000055511151231257827,\"money\":1.50,"
+                + "\"big\":123456789012345678901234567890}}");
+    }
+
+    /** Derived ids of events ingested before must not change: same bytes for emoji and floats as then. */
+    @Test
+    void contentBytesKeepTheirEncodingSoDerivedIdsDoNotChange() {
+        Event event = codec.parse(utf8("{\"event_type\":\"t\",\"event_time\":1780000000000,"
+                + "\"payload\":{\"text\":\"\uD83D\uDE00\",\"money\":1.50,\"huge\":1e400}}"));
+
+        assertThat(text(codec.contentBytes(event))).isEqualTo("{\"event_type\":\"t\",\"event_time\":"
+                + "\"2026-05-28T20:26:40Z\",\"payload\":{\"huge\":\"Infinity\",\"money\":1.5,"
+                + "\"text\":\"\\uD83D\\uDE00\"}}");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '\'', value = {
+        "lone high in id      | {\"event_id\":\"x\\ud800\",\"event_type\":\"t\",\"event_time\":1780000000000}",
+        "lone low in id       | {\"event_id\":\"x\\udc00\",\"event_type\":\"t\",\"event_time\":1780000000000}",
+        "reversed pair in id  | {\"event_id\":\"\\udc00\\ud800\",\"event_type\":\"t\",\"event_time\":1780000000000}",
+        "in event_type        | {\"event_id\":\"e\",\"event_type\":\"\\uD800\",\"event_time\":1780000000000}",
+        "in source            | {\"event_id\":\"e\",\"event_type\":\"t\",\"source\":\"\\uDBFF\",\"event_time\":1780000000000}",
+        "in a payload value   | {\"event_id\":\"e\",\"event_type\":\"t\",\"event_time\":1780000000000,\"payload\":{\"a\":[\"ok\",\"\\ud800\"]}}",
+        "in a payload key     | {\"event_id\":\"e\",\"event_type\":\"t\",\"event_time\":1780000000000,\"payload\":{\"\\ud800\":1}}",
+        "in an unknown field  | {\"event_id\":\"e\",\"event_type\":\"t\",\"event_time\":1780000000000,\"x\":\"\\udfff\"}",
+    })
+    void rejectsUnpairedSurrogatesAnywhere(String where, String input) {
+        assertReason(utf8(input), RejectReason.INVALID_UNICODE);
+    }
+
+    @Test
+    void acceptsEscapedSurrogatePairsAndEscapedBackslashes() {
+        Event event = codec.parse(utf8("{\"event_id\":\"\\ud83d\\ude00\\\\ud800\",\"event_type\":\"t\","
+                + "\"event_time\":1780000000000}"));
+        assertThat(event.eventId()).isEqualTo("\uD83D\uDE00\\ud800");
+    }
+
+    @Test
+    void countsIdLengthInCharactersNotUtf16Units() {
+        String emoji = "\uD83D\uDE00";
+        assertThat(codec.parse(utf8("{\"event_id\":\"" + emoji.repeat(EventFields.MAX_ID_LENGTH)
+                + "\",\"event_type\":\"t\",\"event_time\":1780000000000}")).eventId()).hasSize(2 * EventFields.MAX_ID_LENGTH);
+        assertReason(utf8("{\"event_id\":\"" + emoji.repeat(EventFields.MAX_ID_LENGTH + 1)
+                + "\",\"event_type\":\"t\",\"event_time\":1780000000000}"), RejectReason.ID_TOO_LONG);
+    }
+
+    /**
+     * Generated ids from an alphabet of the awkward (surrogates paired and not, NUL, newlines, BOM,
+     * quotes, backslashes, 1-4 byte characters) at lengths around the limit: every id accepted
+     * survives the trip to a Kafka key unchanged, so no two distinct ids share a key, and every id
+     * refused is refused for the right reason.
+     */
+    @Test
+    void distinctIdsNeverShareAKey() throws Exception {
+        String[] alphabet = {"a", "Z", "0", "\u0000", "\n", "\r", "\t", "\uFEFF", "\"", "\\", "é", "한", "\uD83D\uDE00",
+            "\uD800", "\uDBFF", "\uDC00", "\uDFFF", " ", "?", "\u007F", "\u2028"};
+        java.util.Random random = new java.util.Random(20261128L);
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        java.util.Map<String, String> idByKey = new java.util.HashMap<>();
+        int accepted = 0;
+        int unpaired = 0;
+        for (int n = 0; n < 20_000; n++) {
+            int length = random.nextInt(4) == 0 ? 126 + random.nextInt(5) : 1 + random.nextInt(6);
+            StringBuilder id = new StringBuilder();
+            while (id.codePointCount(0, id.length()) < length) {
+                id.append(alphabet[random.nextInt(alphabet.length)]);
+            }
+            String candidate = id.toString();
+            // Jackson's byte output escapes an unpaired surrogate (a String would hold it raw, and
+            // String.getBytes would turn it into '?')
+            byte[] input = concat(utf8("{\"event_id\":"), json.writeValueAsBytes(candidate),
+                    utf8(",\"event_type\":\"t\",\"event_time\":1780000000000}"));
+            RejectReason expected = expectedReason(candidate);
+            if (expected != null) {
+                assertReason(input, expected);
+                unpaired += expected == RejectReason.INVALID_UNICODE ? 1 : 0;
+                continue;
+            }
+            String parsed = codec.parse(input).eventId();
+            assertThat(parsed).isEqualTo(candidate);
+            String key = new String(parsed.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+            assertThat(key).as("the id as its Kafka key reads it back").isEqualTo(candidate);
+            String earlier = idByKey.putIfAbsent(key, candidate);
+            assertThat(earlier == null || earlier.equals(candidate)).as("%s and %s share a key", earlier, candidate).isTrue();
+            accepted++;
+        }
+        assertThat(accepted).as("ids accepted").isGreaterThan(1_000);
+        assertThat(unpaired).as("ids refused for unpaired surrogates").isGreaterThan(1_000);
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
+    }
+
+    private static RejectReason expectedReason(String id) {
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < id.length() && Character.isLowSurrogate(id.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return RejectReason.INVALID_UNICODE;
+            }
+        }
+        if (id.isBlank()) {
+            return RejectReason.EMPTY_ID;
+        }
+        return id.codePointCount(0, id.length()) > EventFields.MAX_ID_LENGTH ? RejectReason.ID_TOO_LONG : null;
+    }
+
     private void assertReason(byte[] input, RejectReason expected) {
         assertThatThrownBy(() -> codec.parse(input)).isInstanceOfSatisfying(RejectedEventException.class,
                 e -> assertThat(e.reason()).as(e.detail()).isEqualTo(expected));

@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.kappa.common.config.ConfigException;
+import dev.kappa.common.kafka.LogGapException;
 import dev.kappa.jobs.table.AuditMismatchException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -55,7 +56,8 @@ public final class Kappa implements Runnable {
     /** Flink wraps job failures several levels deep; the user needs the innermost reason. */
     private static Throwable rootCause(Throwable failure) {
         Throwable cause = failure;
-        while (cause.getCause() != null && cause.getCause() != cause && !(cause instanceof ConfigException)) {
+        while (cause.getCause() != null && cause.getCause() != cause && !(cause instanceof ConfigException)
+                && !(cause instanceof LogGapException)) {
             cause = cause.getCause();
         }
         return cause;
@@ -63,7 +65,7 @@ public final class Kappa implements Runnable {
 
     private static String oneLine(Throwable reason) {
         boolean userFacing = reason instanceof ConfigException || reason instanceof IllegalArgumentException
-                || reason instanceof AuditMismatchException;
+                || reason instanceof AuditMismatchException || reason instanceof LogGapException;
         String message = userFacing && reason.getMessage() != null ? reason.getMessage() : reason.toString();
         return message.replace('\n', ' ');
     }

@@ -26,8 +26,8 @@ final class ReplayCommand implements Runnable {
     TableMixin table;
 
     @Option(names = "--from", paramLabel = "earliest|TIME", defaultValue = "earliest",
-            description = "Rebuild from the earliest retained record (default) or from the first record at or after "
-                    + "an event time, e.g. 2026-11-01T00:00:00Z.")
+            description = "Rebuild from the earliest retained record (default) or from the first record written to "
+                    + "the log at or after a time, e.g. 2026-11-01T00:00:00Z.")
     String from;
 
     @Option(names = "--publish", description = "Publish the version once it is built and its audit passed.")

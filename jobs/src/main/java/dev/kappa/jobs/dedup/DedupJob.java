@@ -82,7 +82,7 @@ public final class DedupJob {
         }
         try (KafkaAdmin admin = new KafkaAdmin(KafkaSettings.from(config))) {
             admin.requireTopics(List.of(valid, unique, config.get(CommonOptions.TOPIC_DLQ)));
-            admin.verifyTransactionTimeout(config.get(CommonOptions.CHECKPOINT_INTERVAL));
+            admin.verifyTransactionTimeout(FlinkEnvironments.longestTransaction(config));
         }
         StreamExecutionEnvironment env = FlinkEnvironments.create(config);
         defineToKafka(kafkaSource(env, config, jobName, bounded), config, jobName);

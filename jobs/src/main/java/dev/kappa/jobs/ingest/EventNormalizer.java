@@ -21,6 +21,7 @@ import dev.kappa.common.event.EventCodec;
 import dev.kappa.common.event.RawRecord;
 import dev.kappa.common.event.RejectReason;
 import dev.kappa.common.event.RejectedEventException;
+import dev.kappa.common.kafka.DeadLetterHeaders;
 import dev.kappa.common.metrics.CheckpointAge;
 import dev.kappa.common.metrics.Tally;
 
@@ -40,6 +41,9 @@ public final class EventNormalizer extends ProcessFunction<RawRecord, CanonicalE
 
     private static final Logger LOG = LoggerFactory.getLogger(EventNormalizer.class);
     private static final String DERIVED_ID_PREFIX = "derived-";
+    private static final int EVENT_TIME_HEADER_BYTES = 64;
+    /** A dead letter's headers at most: the detail (bounded) at 4 bytes per char, provenance, claim URIs. */
+    private static final int DEAD_LETTER_HEADER_BYTES = 4 * DeadLetterHeaders.MAX_DETAIL_CHARS + 4096;
 
     private final IngestSettings settings;
 
@@ -78,6 +82,11 @@ public final class EventNormalizer extends ProcessFunction<RawRecord, CanonicalE
 
     @Override
     public void processElement(RawRecord raw, Context ctx, Collector<CanonicalEvent> out) {
+        if (raw.claimCheck() != null) {
+            reject(raw, RejectReason.TOO_LARGE, "longer than the limit of " + settings.policy().maxRecordBytes()
+                    + " bytes (ingest.max-record-bytes); kept whole at " + raw.claimCheck(), ctx);
+            return;
+        }
         CanonicalEvent event;
         try {
             event = normalize(raw);
@@ -89,8 +98,20 @@ public final class EventNormalizer extends ProcessFunction<RawRecord, CanonicalE
             reject(raw, RejectReason.INTERNAL_ERROR, String.valueOf(bug), ctx);
             return;
         }
+        long size = canonicalRecordBytes(event);
+        if (size > settings.validRecordLimit()) {
+            reject(raw, RejectReason.TOO_LARGE, "its canonical record would be about " + size + " bytes, more than "
+                    + "the canonical topic takes (" + settings.validRecordLimit() + ", from its max.message.bytes "
+                    + "and the producer's max.request.size)", ctx);
+            return;
+        }
         out.collect(event);
         valid.increment();
+    }
+
+    /** An upper bound, without encoding the id: at most 4 UTF-8 bytes per char, and the time header. */
+    private static long canonicalRecordBytes(CanonicalEvent event) {
+        return event.json().length + 4L * event.eventId().length() + EVENT_TIME_HEADER_BYTES;
     }
 
     private CanonicalEvent normalize(RawRecord raw) {
@@ -102,6 +123,27 @@ public final class EventNormalizer extends ProcessFunction<RawRecord, CanonicalE
             event = event.withEventId(missingId(raw, event));
         }
         return new CanonicalEvent(event.eventId(), event.eventTime().toEpochMilli(), codec.write(event));
+    }
+
+    /**
+     * The record as its dead letter can carry it: a key or value that would make the letter too large
+     * for the DLQ topic is kept whole in a claim-check file instead, so nothing is lost and the DLQ
+     * producer never fails on it.
+     */
+    private RawRecord fittingDeadLetters(RawRecord raw) {
+        long limit = settings.deadLetterLimit() - DEAD_LETTER_HEADER_BYTES;
+        RawRecord fitting = raw;
+        if (length(fitting.key()) > limit / 2) {
+            fitting = fitting.withKeyClaimed(settings.claimChecks().keep(fitting.key()));
+        }
+        if (length(fitting.key()) + length(fitting.value()) > limit) {
+            fitting = fitting.withValueClaimed(settings.claimChecks().keep(fitting.value()));
+        }
+        return fitting;
+    }
+
+    private static long length(byte[] bytes) {
+        return bytes == null ? 0 : bytes.length;
     }
 
     private String missingId(RawRecord raw, Event event) {
@@ -116,7 +158,7 @@ public final class EventNormalizer extends ProcessFunction<RawRecord, CanonicalE
     }
 
     private void reject(RawRecord raw, RejectReason reason, String detail, Context ctx) {
-        ctx.output(DEAD_LETTERS, new DeadLetter(raw, reason, detail));
+        ctx.output(DEAD_LETTERS, new DeadLetter(fittingDeadLetters(raw), reason, detail));
         dead.increment();
         deadByReason.get(reason).increment();
     }

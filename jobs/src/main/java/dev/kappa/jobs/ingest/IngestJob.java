@@ -84,17 +84,17 @@ public final class IngestJob {
             }
             admin.requireTopics(topics);
             if (config.get(IngestOptions.DELIVERY) == DeliveryGuarantee.EXACTLY_ONCE) {
-                admin.verifyTransactionTimeout(config.get(CommonOptions.CHECKPOINT_INTERVAL));
+                admin.verifyTransactionTimeout(FlinkEnvironments.longestTransaction(config));
             }
         }
 
         StreamExecutionEnvironment env = FlinkEnvironments.create(config);
         DataStream<RawRecord> raw;
         if (input.fromFiles()) {
-            int maxRecordBytes = IngestSettings.from(config).policy().maxRecordBytes();
+            IngestSettings settings = IngestSettings.from(config);
+            NdjsonFileFormat format = new NdjsonFileFormat(settings.policy().maxRecordBytes(), settings.claimChecks());
             raw = env.fromSource(
-                    FileSource.forBulkFileFormat(new NdjsonFileFormat(maxRecordBytes), files.toArray(Path[]::new))
-                            .build(),
+                    FileSource.forBulkFileFormat(format, files.toArray(Path[]::new)).build(),
                     WatermarkStrategy.noWatermarks(), "bulk files").uid(FILE_SOURCE_UID);
         } else {
             raw = kafkaSource(env, config, jobName, input.bounded());
@@ -115,12 +115,19 @@ public final class IngestJob {
 
     /**
      * The workflow with its Kafka sinks as configured; transactional ids are prefixed with the job
-     * name and the topic, so two instances never fence each other.
+     * name and the topic, so two instances never fence each other. A record too large for its topic
+     * becomes a dead letter (or a claim check) instead of failing the sink.
      */
     public static void defineToKafka(DataStream<RawRecord> raw, KappaConfig config, String jobName) {
         KafkaSettings kafka = KafkaSettings.from(config);
         DeliveryGuarantee guarantee = config.get(IngestOptions.DELIVERY);
-        define(raw, IngestSettings.from(config),
+        IngestSettings settings;
+        try (KafkaAdmin admin = new KafkaAdmin(kafka)) {
+            settings = IngestSettings.from(config).withRecordLimits(
+                    admin.maxRecordBytes(config.get(CommonOptions.TOPIC_VALID)),
+                    admin.maxRecordBytes(config.get(CommonOptions.TOPIC_DLQ)));
+        }
+        define(raw, settings,
                 KafkaConnectors.sink(kafka, new CanonicalEventSerializer(config.get(CommonOptions.TOPIC_VALID)),
                         guarantee, jobName),
                 KafkaConnectors.sink(kafka, new DeadLetterSerializer(config.get(CommonOptions.TOPIC_DLQ), jobName),

@@ -40,6 +40,12 @@ public final class IngestOptions {
             .memoryType().defaultValue(MemorySize.parse("1mb"))
             .withDescription("Larger records go to the DLQ as too_large.");
 
+    public static final ConfigOption<String> CLAIM_CHECK_DIR = ConfigOption.key("ingest.claim-check-dir")
+            .stringType().defaultValue("file:///tmp/kappa/dlq-claims")
+            .withDescription("Durable URI where a rejected value too large for topics.dlq (or a bulk-file line "
+                    + "over ingest.max-record-bytes) is kept whole; its dead letter names the file in the "
+                    + "kappa.dlq.claim-check header. Put it beside the warehouse.");
+
     public static final ConfigOption<Integer> MAX_DEPTH = ConfigOption.key("ingest.max-depth")
             .intType().defaultValue(32)
             .withDescription("Deepest JSON nesting accepted (the envelope object counts as 1).");
@@ -68,7 +74,7 @@ public final class IngestOptions {
     }
 
     public static List<ConfigOption<?>> all() {
-        return List.of(START, DELIVERY, MISSING_ID, UNKNOWN_FIELDS, MAX_RECORD_BYTES, MAX_DEPTH, MIN_EVENT_TIME,
+        return List.of(START, DELIVERY, MISSING_ID, UNKNOWN_FIELDS, MAX_RECORD_BYTES, CLAIM_CHECK_DIR, MAX_DEPTH, MIN_EVENT_TIME,
                 MAX_FUTURE_SKEW, PII_FIELDS, PII_KEY);
     }
 

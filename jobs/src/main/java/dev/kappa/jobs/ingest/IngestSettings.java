@@ -7,9 +7,15 @@ import dev.kappa.common.config.ConfigException;
 import dev.kappa.common.config.KappaConfig;
 import dev.kappa.common.event.ParsePolicy;
 
-/** The part of the configuration the normalizer needs on the task managers. */
+/**
+ * The part of the configuration the normalizer needs on the task managers.
+ *
+ * @param validRecordLimit the largest record (key, value and headers) the canonical topic takes
+ * @param deadLetterLimit the largest record the dead-letter topic takes
+ */
 public record IngestSettings(ParsePolicy policy, IngestOptions.MissingId missingId, List<String> piiFields,
-        String piiKey) implements Serializable {
+        String piiKey, ClaimCheckStore claimChecks, int validRecordLimit, int deadLetterLimit)
+        implements Serializable {
 
     public IngestSettings {
         piiFields = List.copyOf(piiFields);
@@ -33,13 +39,20 @@ public record IngestSettings(ParsePolicy policy, IngestOptions.MissingId missing
                 config.get(IngestOptions.MIN_EVENT_TIME),
                 config.get(IngestOptions.MAX_FUTURE_SKEW));
         return new IngestSettings(policy, config.get(IngestOptions.MISSING_ID), config.get(IngestOptions.PII_FIELDS),
-                config.get(IngestOptions.PII_KEY));
+                config.get(IngestOptions.PII_KEY), new ClaimCheckStore(config.get(IngestOptions.CLAIM_CHECK_DIR)),
+                Integer.MAX_VALUE, Integer.MAX_VALUE);
+    }
+
+    /** These settings with the record limits of the topics the job writes. */
+    public IngestSettings withRecordLimits(int valid, int deadLetters) {
+        return new IngestSettings(policy, missingId, piiFields, piiKey, claimChecks, valid, deadLetters);
     }
 
     /** Never prints the key: settings end up in logs and in the Flink web UI. */
     @Override
     public String toString() {
         return "IngestSettings[policy=" + policy + ", missingId=" + missingId + ", piiFields=" + piiFields
-                + ", piiKey=" + (piiKey == null ? "unset" : "******") + "]";
+                + ", piiKey=" + (piiKey == null ? "unset" : "******") + ", validRecordLimit=" + validRecordLimit
+                + ", deadLetterLimit=" + deadLetterLimit + "]";
     }
 }

@@ -25,8 +25,9 @@ import dev.kappa.common.event.RawRecord;
  * Newline-delimited JSON dumps, one {@link RawRecord} per line with its byte offset. A line's
  * fallback id is {@code file-<content hash>-<byte offset>}: re-sending the same file (under any
  * name) yields the same ids, so the dedup stage removes the repeat, while two different files can
- * never share one. Lines longer than the record limit are cut to limit + 1 bytes, enough for the
- * normalizer to reject them as too_large without holding a huge line in memory.
+ * never share one. A line longer than the record limit is streamed whole into a claim-check file
+ * instead of memory, and its record carries only that file's URI; the normalizer dead-letters it
+ * as too_large.
  */
 public final class NdjsonFileFormat implements BulkFormat<RawRecord, FileSourceSplit> {
 
@@ -35,21 +36,23 @@ public final class NdjsonFileFormat implements BulkFormat<RawRecord, FileSourceS
     private static final int ID_HASH_HEX_CHARS = 32;
 
     private final int maxRecordBytes;
+    private final ClaimCheckStore claimChecks;
 
-    public NdjsonFileFormat(int maxRecordBytes) {
+    public NdjsonFileFormat(int maxRecordBytes, ClaimCheckStore claimChecks) {
         this.maxRecordBytes = maxRecordBytes;
+        this.claimChecks = claimChecks;
     }
 
     @Override
     public Reader<RawRecord> createReader(Configuration config, FileSourceSplit split)
             throws IOException {
-        return new LineReader(split, maxRecordBytes);
+        return new LineReader(split, maxRecordBytes, claimChecks);
     }
 
     @Override
     public Reader<RawRecord> restoreReader(Configuration config, FileSourceSplit split)
             throws IOException {
-        return new LineReader(split, maxRecordBytes);
+        return new LineReader(split, maxRecordBytes, claimChecks);
     }
 
     @Override
@@ -85,16 +88,18 @@ public final class NdjsonFileFormat implements BulkFormat<RawRecord, FileSourceS
         private final String file;
         private final String idPrefix;
         private final int maxRecordBytes;
+        private final ClaimCheckStore claimChecks;
         private final FSDataInputStream stream;
         private final InputStream in;
         private final ByteArrayOutputStream line = new ByteArrayOutputStream(1024);
         private long offset;
 
-        LineReader(FileSourceSplit split, int maxRecordBytes) throws IOException {
+        LineReader(FileSourceSplit split, int maxRecordBytes, ClaimCheckStore claimChecks) throws IOException {
             Path path = split.path();
             this.file = path.toString();
             this.idPrefix = "file-" + contentHash(path) + "-";
             this.maxRecordBytes = maxRecordBytes;
+            this.claimChecks = claimChecks;
             CheckpointedPosition position = split.getReaderPosition()
                     .orElse(new CheckpointedPosition(0, 0));
             this.stream = path.getFileSystem().open(path);
@@ -102,7 +107,7 @@ public final class NdjsonFileFormat implements BulkFormat<RawRecord, FileSourceS
             this.in = new BufferedInputStream(stream, READ_BUFFER);
             this.offset = position.getOffset();
             for (long skip = position.getRecordsAfterOffset(); skip > 0; skip--) {
-                readLine();
+                skipLine();
             }
         }
 
@@ -112,12 +117,11 @@ public final class NdjsonFileFormat implements BulkFormat<RawRecord, FileSourceS
             RawRecord[] batch = new RawRecord[BATCH_SIZE];
             int count = 0;
             while (count < BATCH_SIZE) {
-                long lineStart = offset;
-                byte[] bytes = readLine();
-                if (bytes == null) {
+                RawRecord record = next();
+                if (record == null) {
                     break;
                 }
-                batch[count++] = RawRecord.fromFile(file, lineStart, bytes, idPrefix + lineStart);
+                batch[count++] = record;
             }
             if (count == 0) {
                 return null;
@@ -128,8 +132,9 @@ public final class NdjsonFileFormat implements BulkFormat<RawRecord, FileSourceS
             return iterator;
         }
 
-        /** The next line without its '\n', or null at the end of the file. */
-        private byte[] readLine() throws IOException {
+        /** The next line (without its '\n') as a record, or null at the end of the file. */
+        private RawRecord next() throws IOException {
+            long lineStart = offset;
             line.reset();
             boolean any = false;
             int b;
@@ -139,11 +144,46 @@ public final class NdjsonFileFormat implements BulkFormat<RawRecord, FileSourceS
                 if (b == '\n') {
                     break;
                 }
-                if (line.size() <= maxRecordBytes) {
-                    line.write(b);
+                line.write(b);
+                if (line.size() > maxRecordBytes) {
+                    return claimRestOfLine(lineStart);
                 }
             }
-            return any ? line.toByteArray() : null;
+            return any ? RawRecord.fromFile(file, lineStart, line.toByteArray(), idPrefix + lineStart) : null;
+        }
+
+        /** Streams an overlong line into a claim-check file rather than into memory. */
+        private RawRecord claimRestOfLine(long lineStart) throws IOException {
+            try (ClaimCheckStore.Claim claim = claimChecks.open()) {
+                claim.write(line.toByteArray(), 0, line.size());
+                byte[] chunk = new byte[8192];
+                int filled = 0;
+                int b;
+                while ((b = in.read()) != -1) {
+                    offset++;
+                    if (b == '\n') {
+                        break;
+                    }
+                    chunk[filled++] = (byte) b;
+                    if (filled == chunk.length) {
+                        claim.write(chunk, 0, filled);
+                        filled = 0;
+                    }
+                }
+                claim.write(chunk, 0, filled);
+                return RawRecord.fromFile(file, lineStart, null, idPrefix + lineStart).withValueClaimed(claim.commit());
+            }
+        }
+
+        /** Passes a line already emitted before a restore. */
+        private void skipLine() throws IOException {
+            int b;
+            while ((b = in.read()) != -1) {
+                offset++;
+                if (b == '\n') {
+                    return;
+                }
+            }
         }
 
         @Override

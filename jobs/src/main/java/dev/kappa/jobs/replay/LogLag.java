@@ -14,7 +14,7 @@ import dev.kappa.common.kafka.LogRange;
 
 /**
  * How far a replay that follows the log is behind it, from the offsets its consumer group commits at
- * each checkpoint: in records, and in event time (the log's record timestamps are event times), from
+ * each checkpoint: in records, and in event time, from
  * the next record it will read to the newest one.
  *
  * @param position per partition, the replay's committed offset (its range's start before its first)
@@ -36,8 +36,8 @@ record LogLag(long records, Duration eventTime, Map<Integer, Long> position, Map
             position.put(partition.getKey(), at);
             records += Math.max(0, partition.getValue() - at);
         }
-        Map<Integer, Long> next = KafkaTopicReader.timestampsAt(consumer, range.topic(), position, end, READ_TIMEOUT);
-        Map<Integer, Long> last = KafkaTopicReader.newestTimestamps(consumer, range.topic(), position, end,
+        Map<Integer, Long> next = KafkaTopicReader.eventTimesAt(consumer, range.topic(), position, end, READ_TIMEOUT);
+        Map<Integer, Long> last = KafkaTopicReader.newestEventTimes(consumer, range.topic(), position, end,
                 NEWEST_LOOK_BACK, READ_TIMEOUT);
         long behind = 0;
         for (Map.Entry<Integer, Long> first : next.entrySet()) {

@@ -103,7 +103,7 @@ public final class ReplayJob {
         TableVersions versions = TableVersions.open(table.catalog(), table.table());
         try (KafkaAdmin admin = new KafkaAdmin(kafka)) {
             admin.requireTopics(List.of(topic, dlq));
-            admin.verifyTransactionTimeout(config.get(CommonOptions.CHECKPOINT_INTERVAL));
+            admin.verifyTransactionTimeout(FlinkEnvironments.longestTransaction(config));
             if (request.resume()) {
                 version = resumable(versions, request.follow());
                 WriterGuard.refuseIfRunning(table.table(), version);

@@ -30,6 +30,7 @@ import dev.kappa.common.config.CommonOptions;
 import dev.kappa.common.config.KappaConfig;
 import dev.kappa.common.flink.FlinkEnvironments;
 import dev.kappa.common.kafka.DeadLetterHeaders;
+import dev.kappa.common.kafka.EventTimeHeader;
 import dev.kappa.common.testkit.FailureInjector;
 import dev.kappa.common.testkit.TestFlink;
 import dev.kappa.common.testkit.TestKafka;
@@ -154,7 +155,7 @@ class DedupJobITCase {
         return env.executeAsync(name);
     }
 
-    /** Log records as ingest writes them: key = event_id, timestamp = event time. */
+    /** Log records as ingest writes them: key = event_id, event time in its header. */
     private static void produceLog(String topic, int from, int to, Set<String> ids) {
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (int i = from; i < to; i++) {
@@ -177,8 +178,8 @@ class DedupJobITCase {
         long time = Instant.parse("2026-03-01T00:00:00Z").toEpochMilli() + i * 1000L;
         String json = "{\"event_id\":\"" + id + "\",\"event_type\":\"t\",\"event_time\":\"" + Instant.ofEpochMilli(time)
                 + "\"}";
-        return new ProducerRecord<>(topic, null, time, id.getBytes(StandardCharsets.UTF_8),
-                json.getBytes(StandardCharsets.UTF_8));
+        return new ProducerRecord<>(topic, null, null, id.getBytes(StandardCharsets.UTF_8),
+                json.getBytes(StandardCharsets.UTF_8), EventTimeHeader.of(time));
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {

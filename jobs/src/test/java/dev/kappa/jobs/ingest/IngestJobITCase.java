@@ -1,11 +1,13 @@
 package dev.kappa.jobs.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,7 +22,14 @@ import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
+import org.apache.flink.util.ExceptionUtils;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidTimestampException;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
@@ -35,6 +44,8 @@ import dev.kappa.common.config.KappaConfig;
 import dev.kappa.common.event.RawRecord;
 import dev.kappa.common.flink.FlinkEnvironments;
 import dev.kappa.common.kafka.DeadLetterHeaders;
+import dev.kappa.common.kafka.EventTimeHeader;
+import dev.kappa.common.kafka.LogGapException;
 import dev.kappa.common.testkit.FailureInjector;
 import dev.kappa.common.testkit.TestFlink;
 import dev.kappa.common.testkit.TestKafka;
@@ -101,6 +112,14 @@ class IngestJobITCase {
                 records.add(new ProducerRecord<>(raw, i % 2, utf8("bad" + i), bad.get(badReasons.get(i / 20))));
             }
         }
+        // Within ingest.max-future-skew but past what the broker accepts as a record timestamp
+        // (log.message.timestamp.after.max.ms, 1 h by default): must be a valid event all the same.
+        String ahead = Instant.now().plus(Duration.ofHours(2)).toString();
+        assertThat(brokerRefusesTimestamp(raw, Instant.parse(ahead))).as("the broker refuses this event time as "
+                + "a record timestamp, so the test would catch ingest writing it as one").isTrue();
+        goodIds.add("ahead");
+        records.add(new ProducerRecord<>(raw, 0, utf8("k-ahead"),
+                utf8("{\"event_id\":\"ahead\",\"event_type\":\"t\",\"event_time\":\"" + ahead + "\"}")));
         records.add(new ProducerRecord<>(raw, 1, utf8("tombstone"), null));
         List<RecordMetadata> acked = TestKafka.produce(records);
 
@@ -116,7 +135,8 @@ class IngestJobITCase {
         for (ConsumerRecord<byte[], byte[]> r : validOut) {
             JsonNode event = JSON.readTree(r.value());
             assertThat(event.get("event_id").asText()).isEqualTo(new String(r.key(), StandardCharsets.UTF_8));
-            assertThat(r.timestamp()).isEqualTo(Instant.parse(event.get("event_time").asText()).toEpochMilli());
+            assertThat(DeadLetterHeaders.get(r.headers(), EventTimeHeader.NAME))
+                    .isEqualTo(Long.toString(Instant.parse(event.get("event_time").asText()).toEpochMilli()));
         }
 
         Map<String, ConsumerRecord<byte[], byte[]>> dlqBySource = new HashMap<>();
@@ -149,6 +169,42 @@ class IngestJobITCase {
         assertThat(summary.valid()).isEqualTo(goodIds.size());
         assertThat(summary.deadLetters()).isEqualTo(expectedReasons.size());
         assertThat(summary.deadLettersByReason()).containsEntry("null_value", 1L).containsEntry("too_deep", 1L);
+    }
+
+    private static boolean brokerRefusesTimestamp(String topic, Instant timestamp) {
+        try {
+            TestKafka.produce(List.of(new ProducerRecord<>(topic, 0, timestamp.toEpochMilli(), (byte[]) null, (byte[]) null)));
+            return false;
+        } catch (IllegalStateException e) {
+            return ExceptionUtils.findThrowable(e, InvalidTimestampException.class).isPresent();
+        }
+    }
+
+    @Test
+    void recordsTheLogDeletedBeforeTheyWereReadStopTheJobWithTheRangeLost() throws Exception {
+        String raw = TestKafka.newTopic("raw", 1);
+        String valid = TestKafka.newTopic("valid", 1);
+        String dlq = TestKafka.newTopic("dlq", 1);
+        List<byte[]> values = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            values.add(utf8(good("gap-" + i, i)));
+        }
+        TestKafka.produceValues(raw, 1, values);
+        KappaConfig config = TestConfigs.ingest(raw, valid, dlq, tmp, "ingest.start=committed");
+        TopicPartition partition = new TopicPartition(raw, 0);
+        try (Admin admin = Admin.create(TestKafka.settings().toProperties())) {
+            // The job's group had read up to offset 10, then retention deleted everything before 60.
+            admin.alterConsumerGroupOffsets(config.get(CommonOptions.JOB_NAME),
+                    Map.of(partition, new OffsetAndMetadata(10))).all().get();
+            admin.deleteRecords(Map.of(partition, RecordsToDelete.beforeOffset(60))).all().get();
+        }
+
+        assertThatThrownBy(() -> IngestJob.run(config, IngestJob.Input.kafka(true)))
+                .satisfies(e -> assertThat(ExceptionUtils.findThrowable(e, SuppressRestartsException.class))
+                        .as("stopped without restarts").isPresent())
+                .satisfies(e -> assertThat(ExceptionUtils.findThrowable(e, LogGapException.class)).get()
+                        .extracting(Throwable::getMessage).asString().contains(raw + "-0 offsets 10 to 59"));
+        assertThat(TestKafka.readAll(valid)).as("nothing after the gap was written either").isEmpty();
     }
 
     @Test
@@ -225,6 +281,32 @@ class IngestJobITCase {
                         "empty_value@" + blankLine, "malformed_json@" + notJson);
         assertThat(dlqOut).extracting(r -> DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.SOURCE_FILE))
                 .containsOnly("file:" + day1, "file:" + copy);
+    }
+
+    @Test
+    void aBulkLineOverTheLimitIsKeptWholeBesideItsDeadLetterAndTheNextLinesGoOn() throws Exception {
+        String valid = TestKafka.newTopic("valid", 1);
+        String dlq = TestKafka.newTopic("dlq", 1);
+        String overlong = "{\"event_id\":\"long\",\"event_type\":\"t\",\"event_time\":\"2026-01-01T00:00:00Z\","
+                + "\"payload\":{\"blob\":\"" + "b".repeat(50_000) + "\"}}";
+        String content = overlong + "\n" + good("after", 1) + "\n";
+        Path file = tmp.resolve("dump.json");
+        Files.writeString(file, content);
+        Path claims = tmp.resolve("claims");
+
+        IngestJob.run(TestConfigs.ingest("unused-raw", valid, dlq, tmp, "ingest.max-record-bytes=1kb",
+                "ingest.claim-check-dir=" + claims.toUri()), IngestJob.Input.files(List.of(file.toString())));
+
+        assertThat(TestKafka.readAll(valid)).extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
+                .containsExactly("after");
+        List<ConsumerRecord<byte[], byte[]>> letters = TestKafka.readAll(dlq);
+        assertThat(letters).hasSize(1);
+        ConsumerRecord<byte[], byte[]> letter = letters.get(0);
+        assertThat(DeadLetterHeaders.get(letter.headers(), DeadLetterHeaders.REASON)).isEqualTo("too_large");
+        assertThat(DeadLetterHeaders.get(letter.headers(), DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo("0");
+        assertThat(letter.value()).isNull();
+        Path kept = Path.of(java.net.URI.create(DeadLetterHeaders.get(letter.headers(), DeadLetterHeaders.CLAIM_CHECK)));
+        assertThat(Files.readString(kept)).isEqualTo(overlong);
     }
 
     @Test

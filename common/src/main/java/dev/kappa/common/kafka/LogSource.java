@@ -20,7 +20,15 @@ import org.apache.flink.connector.kafka.source.split.KafkaPartitionSplit;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
- * A bounded {@link KafkaSource} that also ends after a restore. Connector 5.0.0-2.2 never tells
+ * Every Kafka source of the suite: a {@link KafkaSource} that never skips records it has not read,
+ * and, when bounded, also ends after a restore.
+ *
+ * <p>No skipped records: its consumers have no offset reset ({@link NoOffsetReset}), so a position
+ * the log no longer holds (deleted by retention before it was read) fails the reader, and
+ * {@link GapStoppingReader} turns that failure into one that stops the job without restarts, naming
+ * the offsets lost. Kafka's default would resume at the earliest retained record without a word.
+ *
+ * <p>Ending after a restore: connector 5.0.0-2.2 never tells
  * the readers of a restored bounded source that no more splits will come (FLINK-31006, fix open):
  * they read up to their stopping offsets and then wait forever, so a resumed replay or bounded run
  * would never finish. When every split of the restored state is already assigned and the initial
@@ -28,13 +36,15 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * partitions once), so each reader is told so when it registers, after whatever the enumerator
  * assigned to it.
  */
-final class BoundedRestoreSource<T>
+final class LogSource<T>
         implements Source<T, KafkaPartitionSplit, KafkaSourceEnumState>, ResultTypeQueryable<T> {
 
     private final KafkaSource<T> kafka;
+    private final KafkaSettings settings;
 
-    BoundedRestoreSource(KafkaSource<T> kafka) {
+    LogSource(KafkaSource<T> kafka, KafkaSettings settings) {
         this.kafka = kafka;
+        this.settings = settings;
     }
 
     @Override
@@ -44,7 +54,7 @@ final class BoundedRestoreSource<T>
 
     @Override
     public SourceReader<T, KafkaPartitionSplit> createReader(SourceReaderContext context) throws Exception {
-        return kafka.createReader(context);
+        return new GapStoppingReader<>(kafka.createReader(context), settings);
     }
 
     @Override

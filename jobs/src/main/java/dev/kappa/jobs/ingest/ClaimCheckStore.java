@@ -1,0 +1,106 @@
+package dev.kappa.jobs.ingest;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.UUID;
+
+import org.apache.flink.core.fs.FSDataOutputStream;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps record values too large for a dead-letter topic whole, in files named by the SHA-256 of their
+ * content under {@code ingest.claim-check-dir}; the dead letter carries the file's URI instead. Named
+ * by content, a value kept twice (a restart re-reading it) is one file, and a file once there is
+ * complete: it is written under a temporary name and renamed.
+ */
+public final class ClaimCheckStore implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ClaimCheckStore.class);
+
+    private final String directory;
+
+    public ClaimCheckStore(String directory) {
+        this.directory = directory;
+    }
+
+    /** Keeps {@code bytes}; returns the URI of the file that holds them. */
+    public String keep(byte[] bytes) {
+        try (Claim claim = open()) {
+            claim.write(bytes, 0, bytes.length);
+            return claim.commit();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep a " + bytes.length + "-byte value under " + directory
+                    + ": check that ingest.claim-check-dir is writable", e);
+        }
+    }
+
+    /** A value written piece by piece, for one too large to hold in memory. */
+    public Claim open() throws IOException {
+        return new Claim(new Path(directory));
+    }
+
+    /** One value being written; {@link #commit} names it by its content. */
+    public static final class Claim implements AutoCloseable {
+        private final FileSystem fs;
+        private final Path directory;
+        private final Path temporary;
+        private final FSDataOutputStream out;
+        private final MessageDigest sha256;
+        private long size;
+        private boolean committed;
+
+        private Claim(Path directory) throws IOException {
+            this.fs = directory.getFileSystem();
+            this.directory = directory;
+            this.temporary = new Path(directory, ".in-progress-" + UUID.randomUUID());
+            fs.mkdirs(directory);
+            this.out = fs.create(temporary, FileSystem.WriteMode.NO_OVERWRITE);
+            try {
+                this.sha256 = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            out.write(bytes, offset, length);
+            sha256.update(bytes, offset, length);
+            size += length;
+        }
+
+        public long size() {
+            return size;
+        }
+
+        /** Makes the value durable under its content's name and returns that file's URI. */
+        public String commit() throws IOException {
+            out.sync();
+            out.close();
+            Path target = new Path(directory, "sha256-" + HexFormat.of().formatHex(sha256.digest()));
+            if (fs.exists(target)) {
+                fs.delete(temporary, false);
+            } else if (!fs.rename(temporary, target) && !fs.exists(target)) {
+                throw new IOException("cannot rename " + temporary + " to " + target);
+            }
+            committed = true;
+            LOG.info("Kept a {}-byte value too large for its dead letter at {}", size, target);
+            return target.toUri().toString();
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (!committed) {
+                out.close();
+                fs.delete(temporary, false);
+            }
+        }
+    }
+}
