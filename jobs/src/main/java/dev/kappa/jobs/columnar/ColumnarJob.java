@@ -43,7 +43,6 @@ import dev.kappa.jobs.table.TableRow;
 import dev.kappa.jobs.table.TableScan;
 import dev.kappa.jobs.table.TableVersion;
 import dev.kappa.jobs.table.TableVersions;
-import dev.kappa.jobs.table.VersionState;
 import dev.kappa.jobs.table.VersionWriter;
 
 /**
@@ -195,8 +194,7 @@ public final class ColumnarJob {
         } else {
             versions.add(TableVersion.live(version, jobName, topic), settings.schema());
             if (versions.current().isEmpty()) {
-                versions.update(version, v -> v.withState(VersionState.READY));
-                versions.publish(version);
+                versions.publishFirst(version);
             }
         }
         return settings.withSchema(versions.columnsOf(version, settings.schema()));

@@ -314,12 +314,20 @@ public final class TableVersions implements AutoCloseable {
     /**
      * Makes {@code version} what readers of the table's name see, in one catalog commit: main moves to
      * the version's newest snapshot, the table's current schema becomes the version's, and the
-     * previously published version is recorded as retired. Only a built version (ready, retired or
-     * published) whose audit did not fail can be published, and not one another version took the table
-     * over from (its rows stopped at the switch).
+     * previously published version is recorded as retired. Only a built version can be published: a
+     * ready one whose last audit passed (a replay whose audit crashed or timed out has none), or one
+     * published before; and not one another version took the table over from (its rows stopped at
+     * the switch).
      */
     public void publish(int version) {
-        commit("publish v" + version, base -> publishing(base, version, false));
+        commit("publish v" + version, base -> publishing(base, version, Publishing.BUILT));
+        LOG.info("Published {} v{}: readers of {}.{} now see it", table, version, settings.name(),
+                settings.identifier(table));
+    }
+
+    /** Publishes the first version of a table that has none published yet: a live one, still empty. */
+    public void publishFirst(int version) {
+        commit("publish v" + version, base -> publishing(base, version, Publishing.FIRST));
         LOG.info("Published {} v{}: readers of {}.{} now see it", table, version, settings.name(),
                 settings.identifier(table));
     }
@@ -337,7 +345,7 @@ public final class TableVersions implements AutoCloseable {
             if (published != null && parseVersion(published) != version) {
                 previous[0] = OptionalInt.of(parseVersion(published));
             }
-            return publishing(base, version, true);
+            return publishing(base, version, Publishing.TAKE_OVER);
         });
         LOG.info("{} v{} took the table over{}: readers of {}.{} now see it", table, version,
                 previous[0].isPresent() ? " from v" + previous[0].getAsInt() : "", settings.name(),
@@ -345,17 +353,35 @@ public final class TableVersions implements AutoCloseable {
         return previous[0];
     }
 
-    private TableMetadata publishing(TableMetadata base, int version, boolean takeOver) {
+    /** Which versions a publish accepts. */
+    private enum Publishing {
+        /** A ready version that passed its audit, or one published before. */
+        BUILT,
+        /** A following replay, still building, that passed its audit. */
+        TAKE_OVER,
+        /** A live version of a table that has none published yet: empty, nothing to audit. */
+        FIRST
+    }
+
+    private TableMetadata publishing(TableMetadata base, int version, Publishing kind) {
         TableVersion target = fromJson(requireProperty(base, version));
+        boolean takeOver = kind == Publishing.TAKE_OVER;
+        if (kind == Publishing.FIRST && (base.properties().containsKey(PUBLISHED) || target.range() != null)) {
+            throw new IllegalArgumentException("cannot publish " + table + " v" + version + " as its first version: "
+                    + "it already has one published, or v" + version + " is a replay");
+        }
         if (takeOver ? !target.follows() || target.state() != VersionState.BUILDING || !"passed".equals(target.audit())
-                : target.state() == VersionState.BUILDING || target.state() == VersionState.DROPPED) {
+                : kind == Publishing.BUILT
+                        && (target.state() == VersionState.BUILDING || target.state() == VersionState.DROPPED)) {
             throw new IllegalArgumentException("cannot publish " + table + " v" + version + ": it is "
                     + target.state().label() + (takeOver ? ", not a following replay that passed its audit"
                     : target.state() == VersionState.BUILDING ? " (finish or resume its replay first)" : ""));
         }
-        if ("failed".equals(target.audit())) {
-            throw new IllegalArgumentException("cannot publish " + table + " v" + version + ": its audit failed "
-                    + "(kappa audit --version v" + version + " shows why)");
+        if (kind == Publishing.BUILT && target.state() == VersionState.READY && !"passed".equals(target.audit())) {
+            throw new IllegalArgumentException("cannot publish " + table + " v" + version + ": "
+                    + (target.audit() == null ? "it has not passed an audit (the replay's audit did not finish, or none "
+                            + "ran); run 'kappa audit --version v" + version + "' and publish it once that passes"
+                            : "its audit failed (kappa audit --version v" + version + " shows why)"));
         }
         if (target.takenOverBy() != null) {
             throw new IllegalArgumentException("cannot publish " + table + " v" + version + ": v"

@@ -49,7 +49,7 @@ class TableVersionsTest {
     private static TableVersion built(TableVersions versions, int version, TableSchema columns) {
         versions.add(TableVersion.replay(version, "kappa-replay-events-v" + version,
                 new LogRange("events.valid", Map.of(0, 0L, 1, 5L), Map.of(0, 10L, 1, 20L)), "file:///tmp/c"), columns);
-        return versions.update(version, v -> v.withRows(25).withState(VersionState.READY));
+        return versions.update(version, v -> v.withRows(25).withState(VersionState.READY).withAudit("passed"));
     }
 
     @Test
@@ -147,7 +147,10 @@ class TableVersionsTest {
                     settings().schema());
             assertThatThrownBy(() -> versions.publish(2)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("it is building");
-            versions.update(2, v -> v.withState(VersionState.READY).withAudit("failed"));
+            versions.update(2, v -> v.withState(VersionState.READY));
+            assertThatThrownBy(() -> versions.publish(2)).hasMessageContaining("it has not passed an audit")
+                    .hasMessageContaining("kappa audit --version v2");
+            versions.update(2, v -> v.withAudit("failed"));
             assertThatThrownBy(() -> versions.publish(2)).hasMessageContaining("its audit failed");
             assertThatThrownBy(() -> versions.drop(1)).hasMessageContaining("refusing to drop events v1");
             assertThat(versions.current()).isEqualTo(OptionalInt.of(1));
