@@ -48,7 +48,9 @@ public final class CommonOptions {
     public static final ConfigOption<String> JOB_NAME = ConfigOption.key("job.name")
             .stringType().noDefault()
             .withDescription("Flink job name; also the prefix of Kafka transactional ids and consumer groups. "
-                    + "Defaults to kappa-<command>. Give a second instance (e.g. a replay) its own name.");
+                    + "Defaults to kappa-<command> (a replay: kappa-replay-<table>-v<N>). Only on one command's line "
+                    + "(--set): in a config file it would name every command alike, and they would fence each "
+                    + "other; a replay appends -<table>-v<N> to it.");
 
     public static final ConfigOption<Integer> PARALLELISM = ConfigOption.key("job.parallelism")
             .intType().defaultValue(0)

@@ -29,6 +29,9 @@ public final class KappaConfig {
 
     private static final Pattern ENV_REF = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
 
+    /** The origin of a value given with {@code --set} (or set by a command itself). */
+    public static final String COMMAND_LINE = "--set";
+
     private final Map<String, ConfigOption<?>> options;
     private final Map<String, Object> values;
     private final Map<String, String> origins;
@@ -71,7 +74,7 @@ public final class KappaConfig {
             }
             String key = override.substring(0, eq).trim();
             raw.put(key, override.substring(eq + 1));
-            origins.put(key, "--set");
+            origins.put(key, COMMAND_LINE);
         }
 
         Map<String, Object> values = new LinkedHashMap<>();

@@ -20,6 +20,7 @@ import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import dev.kappa.common.config.CommonOptions;
+import dev.kappa.common.config.ConfigException;
 import dev.kappa.common.config.KappaConfig;
 
 /**
@@ -78,8 +79,26 @@ public final class FlinkEnvironments {
 
     /** {@code job.name} if set, else the job's own default (kappa-<command>). */
     public static String jobName(KappaConfig config, String defaultName) {
-        String configured = config.get(CommonOptions.JOB_NAME);
+        String configured = configuredJobName(config);
         return configured != null ? configured : defaultName;
+    }
+
+    /**
+     * {@code job.name} as given on this command's line, or null. A name in a config file would be
+     * every command's name: ingest and dedup would share transactional ids on topics.dlq and fence
+     * each other, and replays of different versions would share a checkpoint directory.
+     */
+    public static String configuredJobName(KappaConfig config) {
+        String configured = config.get(CommonOptions.JOB_NAME);
+        String origin = config.originOf(CommonOptions.JOB_NAME);
+        if (configured != null && !origin.equals(KappaConfig.COMMAND_LINE)) {
+            throw new ConfigException(origin + ": job.name would give every command that reads this file the same "
+                    + "name, so ingest and dedup would fence each other's transactions on the dead-letter topic and "
+                    + "replays of different versions would share one checkpoint directory. Remove it: each command "
+                    + "has its own name (kappa-<command>, kappa-replay-<table>-v<N>); to rename one command, pass "
+                    + "--set job.name=... on its own command line");
+        }
+        return configured;
     }
 
     /**

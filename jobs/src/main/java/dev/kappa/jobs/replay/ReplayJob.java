@@ -115,8 +115,9 @@ public final class ReplayJob {
                         recoveryPath != null ? recoveryPath : "the start of its range (it left no checkpoint)");
             } else {
                 int number = versions.nextVersion();
-                String job = config.get(CommonOptions.JOB_NAME) != null ? config.get(CommonOptions.JOB_NAME)
-                        : "kappa-replay-" + table.table() + "-v" + number;
+                String base = FlinkEnvironments.configuredJobName(config);
+                // per version: a resumed replay looks for its checkpoints under its job's name
+                String job = (base != null ? base : "kappa-replay") + "-" + table.table() + "-v" + number;
                 String checkpoints = new Path(new Path(config.get(CommonOptions.CHECKPOINT_DIR)), job).toString();
                 LogRange range = LogRange.capture(admin, topic, request.from());
                 version = versions.add(request.follow() ? TableVersion.following(number, job, range, checkpoints)
