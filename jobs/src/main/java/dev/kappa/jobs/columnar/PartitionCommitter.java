@@ -25,6 +25,10 @@ import dev.kappa.jobs.table.TableFileReader;
  * rows rather than trusting checkpoint order keeps this right however long compaction holds files
  * back. Files seen again after a recovery are recognized by name and not counted twice. Every new
  * file and every completed partition is passed on to the {@link TableCommitter}.
+ *
+ * <p>Whether event time has passed a partition's close is kept in state: a restored job has no
+ * watermark until new ones arrive, and the files its Flink committer re-emits on restore may be the
+ * last a closed partition waited for, while that partition's timer already fired before the failure.
  */
 final class PartitionCommitter extends KeyedCoProcessFunction<String, CommittedFile, PartitionClosed, TableChange> {
 
@@ -34,6 +38,7 @@ final class PartitionCommitter extends KeyedCoProcessFunction<String, CommittedF
     private transient ValueState<Long> visibleRows;
     private transient MapState<String, Boolean> countedFiles;
     private transient ValueState<Boolean> committed;
+    private transient ValueState<Boolean> eventTimePassedClose;
     private transient Tally filesCommitted;
     private transient Tally partitionsCommitted;
     private transient Tally fieldMismatches;
@@ -50,6 +55,8 @@ final class PartitionCommitter extends KeyedCoProcessFunction<String, CommittedF
         countedFiles = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("counted-files", Types.STRING, Types.BOOLEAN));
         committed = getRuntimeContext().getState(new ValueStateDescriptor<>("committed", Types.BOOLEAN));
+        eventTimePassedClose = getRuntimeContext().getState(
+                new ValueStateDescriptor<>("event-time-passed-close", Types.BOOLEAN));
         filesCommitted = Tally.register(getRuntimeContext(), "columnar_files_committed");
         partitionsCommitted = Tally.register(getRuntimeContext(), "columnar_partitions_committed");
         fieldMismatches = Tally.register(getRuntimeContext(), "columnar_field_mismatches");
@@ -70,6 +77,8 @@ final class PartitionCommitter extends KeyedCoProcessFunction<String, CommittedF
         }
         countedFiles.put(name, true);
         visibleRows.update(orZero(visibleRows.value()) + Long.parseLong(metadata.get(FileProvenance.ON_TIME_ROWS)));
+        // a partition that only gets late rows has no other timer
+        ctx.timerService().registerEventTimeTimer(closesAt(ctx.getCurrentKey()));
         commitIfComplete(ctx.getCurrentKey(), ctx.timerService().currentWatermark(), out);
     }
 
@@ -91,7 +100,12 @@ final class PartitionCommitter extends KeyedCoProcessFunction<String, CommittedF
     }
 
     private void commitIfComplete(String partition, long watermark, Collector<TableChange> out) throws Exception {
-        if (Boolean.TRUE.equals(committed.value()) || watermark < closesAt(partition)) {
+        if (Boolean.TRUE.equals(committed.value())) {
+            return;
+        }
+        if (watermark >= closesAt(partition)) {
+            eventTimePassedClose.update(true);
+        } else if (!Boolean.TRUE.equals(eventTimePassedClose.value())) {
             return;
         }
         long visible = orZero(visibleRows.value());
@@ -103,6 +117,7 @@ final class PartitionCommitter extends KeyedCoProcessFunction<String, CommittedF
         SuccessMarkers.write(versionPath, partition, visible);
         out.collect(TableChange.complete(partition));
         committed.update(true);
+        eventTimePassedClose.clear();
         expectedRows.clear();
         visibleRows.clear();
         countedFiles.clear();
