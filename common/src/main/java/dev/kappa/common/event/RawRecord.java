@@ -26,7 +26,13 @@ public record RawRecord(
 
     public static RawRecord fromKafka(String topic, int partition, long offset, long timestamp, byte[] key,
             byte[] value) {
-        return new RawRecord(topic, partition, offset, timestamp, key, value, null, null, null, null);
+        return fromKafka(topic, partition, offset, timestamp, key, value, null);
+    }
+
+    /** A Kafka record that carries the id its event gets if it has none (a re-driven bulk-file line). */
+    public static RawRecord fromKafka(String topic, int partition, long offset, long timestamp, byte[] key,
+            byte[] value, String fallbackId) {
+        return new RawRecord(topic, partition, offset, timestamp, key, value, null, fallbackId, null, null);
     }
 
     public static RawRecord fromFile(String file, long byteOffset, byte[] line, String fallbackId) {

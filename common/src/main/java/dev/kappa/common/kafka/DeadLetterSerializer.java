@@ -2,10 +2,13 @@ package dev.kappa.common.kafka;
 
 import static dev.kappa.common.kafka.DeadLetterHeaders.CLAIM_CHECK;
 import static dev.kappa.common.kafka.DeadLetterHeaders.DETAIL;
+import static dev.kappa.common.kafka.DeadLetterHeaders.ENCRYPTION;
+import static dev.kappa.common.kafka.DeadLetterHeaders.ENCRYPTION_AES_GCM;
 import static dev.kappa.common.kafka.DeadLetterHeaders.JOB;
 import static dev.kappa.common.kafka.DeadLetterHeaders.KEY_CLAIM_CHECK;
-import static dev.kappa.common.kafka.DeadLetterHeaders.MAX_DETAIL_CHARS;
+import static dev.kappa.common.kafka.DeadLetterHeaders.MASKED_VALUE;
 import static dev.kappa.common.kafka.DeadLetterHeaders.REASON;
+import static dev.kappa.common.kafka.DeadLetterHeaders.SOURCE_FALLBACK_ID;
 import static dev.kappa.common.kafka.DeadLetterHeaders.SOURCE_FILE;
 import static dev.kappa.common.kafka.DeadLetterHeaders.SOURCE_OFFSET;
 import static dev.kappa.common.kafka.DeadLetterHeaders.SOURCE_PARTITION;
@@ -38,10 +41,20 @@ public final class DeadLetterSerializer extends SingleTopicSerializer<DeadLetter
         RawRecord source = letter.source();
         RecordHeaders headers = new RecordHeaders();
         add(headers, REASON, letter.reason().code());
-        add(headers, DETAIL, shortened(letter.detail()));
+        // a sealed detail was cut before it was sealed
+        add(headers, DETAIL, letter.encrypted() ? letter.detail() : DeadLetterHeaders.cut(letter.detail()));
         add(headers, JOB, job);
+        if (letter.encrypted()) {
+            add(headers, ENCRYPTION, ENCRYPTION_AES_GCM);
+        }
+        if (letter.maskedValue() != null) {
+            add(headers, MASKED_VALUE, letter.maskedValue());
+        }
         if (source.file() != null) {
             add(headers, SOURCE_FILE, source.file());
+            if (source.fallbackId() != null) {
+                add(headers, SOURCE_FALLBACK_ID, source.fallbackId());
+            }
         } else {
             add(headers, SOURCE_TOPIC, source.topic());
             add(headers, SOURCE_PARTITION, Integer.toString(source.partition()));
@@ -55,17 +68,6 @@ public final class DeadLetterSerializer extends SingleTopicSerializer<DeadLetter
             add(headers, KEY_CLAIM_CHECK, source.keyClaimCheck());
         }
         return new ProducerRecord<>(topic, null, null, source.key(), source.value(), headers);
-    }
-
-    private static String shortened(String detail) {
-        if (detail.length() <= MAX_DETAIL_CHARS) {
-            return detail;
-        }
-        int end = MAX_DETAIL_CHARS;
-        if (Character.isHighSurrogate(detail.charAt(end - 1))) {
-            end--;
-        }
-        return detail.substring(0, end) + "… (" + (detail.length() - end) + " more characters)";
     }
 
     private static void add(RecordHeaders headers, String name, String value) {

@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
         description = "Kappa-architecture pipeline on Apache Flink: ingest -> dedup -> columnar, replayable.",
         subcommands = {DemoCommand.class, IngestCommand.class, DedupCommand.class, ColumnarCommand.class,
                 ReplayCommand.class, TableCommand.class, AuditCommand.class, GenerateCommand.class,
-                QueryCommand.class, TopicsCommand.class, StatusCommand.class, ConfigCommand.class})
+                QueryCommand.class, TopicsCommand.class, DlqCommand.class, StatusCommand.class, ConfigCommand.class})
 public final class Kappa implements Runnable {
 
     public static final int FAILED = 1;

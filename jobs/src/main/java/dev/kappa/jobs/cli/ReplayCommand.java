@@ -1,7 +1,5 @@
 package dev.kappa.jobs.cli;
 
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 
 import dev.kappa.jobs.replay.ReplayJob;
 import picocli.CommandLine.Command;
@@ -45,7 +43,7 @@ final class ReplayCommand implements Runnable {
 
     @Override
     public void run() {
-        ReplayJob.Request request = new ReplayJob.Request(parseFrom(from), resume, publish, follow);
+        ReplayJob.Request request = new ReplayJob.Request(IsoInstant.orEarliest("--from", from), resume, publish, follow);
         ReplayJob.Outcome outcome;
         try {
             outcome = ReplayJob.run(table.load(), request, System.out);
@@ -64,17 +62,5 @@ final class ReplayCommand implements Runnable {
                 + "(%,.0f records/s)%n", outcome.audit().table(), outcome.version().name(), outcome.version().rows(),
                 outcome.version().state().label(), outcome.audit().logRecords(), seconds,
                 outcome.audit().logRecords() / Math.max(seconds, 0.001));
-    }
-
-    private static Instant parseFrom(String from) {
-        if (from.equals("earliest")) {
-            return null;
-        }
-        try {
-            return Instant.parse(from);
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("--from " + from + ": expected earliest or an ISO-8601 instant such as "
-                    + "2026-11-01T00:00:00Z");
-        }
     }
 }

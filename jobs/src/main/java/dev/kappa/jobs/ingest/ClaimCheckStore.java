@@ -42,9 +42,22 @@ public final class ClaimCheckStore implements Serializable {
         }
     }
 
+    /** The bytes a claim-check file holds. */
+    public static byte[] read(String uri) throws IOException {
+        Path path = new Path(uri);
+        try (var in = path.getFileSystem().open(path)) {
+            return in.readAllBytes();
+        }
+    }
+
     /** A value written piece by piece, for one too large to hold in memory. */
     public Claim open() throws IOException {
-        return new Claim(new Path(directory));
+        return new Claim(new Path(directory), null);
+    }
+
+    /** The same, sealed as it is written (PII fields configured). */
+    public Claim open(DeadLetterSeal.Sealer sealer) throws IOException {
+        return new Claim(new Path(directory), sealer);
     }
 
     /** One value being written; {@link #commit} names it by its content. */
@@ -54,10 +67,11 @@ public final class ClaimCheckStore implements Serializable {
         private final Path temporary;
         private final FSDataOutputStream out;
         private final MessageDigest sha256;
+        private final DeadLetterSeal.Sealer sealer;
         private long size;
         private boolean committed;
 
-        private Claim(Path directory) throws IOException {
+        private Claim(Path directory, DeadLetterSeal.Sealer sealer) throws IOException {
             this.fs = directory.getFileSystem();
             this.directory = directory;
             this.temporary = new Path(directory, ".in-progress-" + UUID.randomUUID());
@@ -68,9 +82,22 @@ public final class ClaimCheckStore implements Serializable {
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);
             }
+            this.sealer = sealer;
+            if (sealer != null) {
+                stored(sealer.iv(), 0, sealer.iv().length);
+            }
         }
 
         public void write(byte[] bytes, int offset, int length) throws IOException {
+            if (sealer == null) {
+                stored(bytes, offset, length);
+            } else {
+                byte[] sealed = sealer.update(bytes, offset, length);
+                stored(sealed, 0, sealed.length);
+            }
+        }
+
+        private void stored(byte[] bytes, int offset, int length) throws IOException {
             out.write(bytes, offset, length);
             sha256.update(bytes, offset, length);
             size += length;
@@ -82,6 +109,10 @@ public final class ClaimCheckStore implements Serializable {
 
         /** Makes the value durable under its content's name and returns that file's URI. */
         public String commit() throws IOException {
+            if (sealer != null) {
+                byte[] tail = sealer.finish(new byte[0], 0, 0);
+                stored(tail, 0, tail.length);
+            }
             out.sync();
             out.close();
             Path target = new Path(directory, "sha256-" + HexFormat.of().formatHex(sha256.digest()));

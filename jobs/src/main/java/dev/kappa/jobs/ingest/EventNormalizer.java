@@ -1,9 +1,6 @@
 package dev.kappa.jobs.ingest;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.Map;
 
 import org.apache.flink.api.common.functions.OpenContext;
@@ -16,8 +13,6 @@ import org.slf4j.LoggerFactory;
 
 import dev.kappa.common.event.CanonicalEvent;
 import dev.kappa.common.event.DeadLetter;
-import dev.kappa.common.event.Event;
-import dev.kappa.common.event.EventCodec;
 import dev.kappa.common.event.RawRecord;
 import dev.kappa.common.event.RejectReason;
 import dev.kappa.common.event.RejectedEventException;
@@ -40,16 +35,19 @@ public final class EventNormalizer extends ProcessFunction<RawRecord, CanonicalE
     public static final String DEAD_PREFIX = "ingest_dlq_";
 
     private static final Logger LOG = LoggerFactory.getLogger(EventNormalizer.class);
-    private static final String DERIVED_ID_PREFIX = "derived-";
     private static final int EVENT_TIME_HEADER_BYTES = 64;
-    /** A dead letter's headers at most: the detail (bounded) at 4 bytes per char, provenance, claim URIs. */
-    private static final int DEAD_LETTER_HEADER_BYTES = 4 * DeadLetterHeaders.MAX_DETAIL_CHARS + 4096;
+    /**
+     * A dead letter's headers at most: the detail (cut, perhaps sealed) and the masked value (cut) at up
+     * to 4 bytes per character, provenance, claim URIs.
+     */
+    private static final int DEAD_LETTER_HEADER_BYTES = 4 * (2 * DeadLetterHeaders.MAX_DETAIL_CHARS
+            + DeadLetterHeaders.MAX_MASKED_CHARS) + 4096;
 
     private final IngestSettings settings;
 
-    private transient EventCodec codec;
-    private transient PiiMasker piiMasker;
-    private transient MessageDigest sha256;
+    private transient RecordNormalizer normalizer;
+    /** Set when PII fields are configured: a dead letter then holds no PII field in clear. */
+    private transient DeadLetterSeal seal;
     private transient Tally valid;
     private transient Tally dead;
     private transient Tally derivedIds;
@@ -61,13 +59,12 @@ public final class EventNormalizer extends ProcessFunction<RawRecord, CanonicalE
     }
 
     @Override
-    public void open(OpenContext openContext) throws NoSuchAlgorithmException {
-        codec = new EventCodec(settings.policy());
-        piiMasker = settings.piiFields().isEmpty() ? null : new PiiMasker(settings.piiFields(), settings.piiKey());
-        sha256 = MessageDigest.getInstance("SHA-256");
+    public void open(OpenContext openContext) {
+        seal = settings.piiFields().isEmpty() ? null : new DeadLetterSeal(settings.piiFields(), settings.piiKey());
         valid = Tally.register(getRuntimeContext(), VALID);
         dead = Tally.register(getRuntimeContext(), DEAD);
         derivedIds = Tally.register(getRuntimeContext(), DERIVED_IDS);
+        normalizer = new RecordNormalizer(settings, derivedIds::increment);
         deadByReason = new EnumMap<>(RejectReason.class);
         for (RejectReason reason : RejectReason.values()) {
             deadByReason.put(reason, Tally.register(getRuntimeContext(), DEAD_PREFIX + reason.code()));
@@ -89,7 +86,7 @@ public final class EventNormalizer extends ProcessFunction<RawRecord, CanonicalE
         }
         CanonicalEvent event;
         try {
-            event = normalize(raw);
+            event = normalizer.normalize(raw);
         } catch (RejectedEventException rejected) {
             reject(raw, rejected.reason(), rejected.detail(), ctx);
             return;
@@ -114,17 +111,6 @@ public final class EventNormalizer extends ProcessFunction<RawRecord, CanonicalE
         return event.json().length + 4L * event.eventId().length() + EVENT_TIME_HEADER_BYTES;
     }
 
-    private CanonicalEvent normalize(RawRecord raw) {
-        Event event = codec.parse(raw.value());
-        if (piiMasker != null) {
-            event = piiMasker.mask(event);
-        }
-        if (event.eventId() == null) {
-            event = event.withEventId(missingId(raw, event));
-        }
-        return new CanonicalEvent(event.eventId(), event.eventTime().toEpochMilli(), codec.write(event));
-    }
-
     /**
      * The record as its dead letter can carry it: a key or value that would make the letter too large
      * for the DLQ topic is kept whole in a claim-check file instead, so nothing is lost and the DLQ
@@ -146,19 +132,10 @@ public final class EventNormalizer extends ProcessFunction<RawRecord, CanonicalE
         return bytes == null ? 0 : bytes.length;
     }
 
-    private String missingId(RawRecord raw, Event event) {
-        if (raw.fallbackId() != null) {
-            return raw.fallbackId();
-        }
-        if (settings.missingId() == IngestOptions.MissingId.REJECT) {
-            throw new RejectedEventException(RejectReason.MISSING_FIELD, "event_id is missing");
-        }
-        derivedIds.increment();
-        return DERIVED_ID_PREFIX + HexFormat.of().formatHex(sha256.digest(codec.contentBytes(event)));
-    }
-
     private void reject(RawRecord raw, RejectReason reason, String detail, Context ctx) {
-        ctx.output(DEAD_LETTERS, new DeadLetter(fittingDeadLetters(raw), reason, detail));
+        DeadLetter letter = seal != null ? seal.letter(raw, reason, detail) : new DeadLetter(raw, reason, detail);
+        ctx.output(DEAD_LETTERS, new DeadLetter(fittingDeadLetters(letter.source()), reason, letter.detail(),
+                letter.maskedValue(), letter.encrypted()));
         dead.increment();
         deadByReason.get(reason).increment();
     }

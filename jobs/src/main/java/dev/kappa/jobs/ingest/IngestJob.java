@@ -91,10 +91,9 @@ public final class IngestJob {
         StreamExecutionEnvironment env = FlinkEnvironments.create(config);
         DataStream<RawRecord> raw;
         if (input.fromFiles()) {
-            IngestSettings settings = IngestSettings.from(config);
-            NdjsonFileFormat format = new NdjsonFileFormat(settings.policy().maxRecordBytes(), settings.claimChecks());
             raw = env.fromSource(
-                    FileSource.forBulkFileFormat(format, files.toArray(Path[]::new)).build(),
+                    FileSource.forBulkFileFormat(new NdjsonFileFormat(IngestSettings.from(config)),
+                            files.toArray(Path[]::new)).build(),
                     WatermarkStrategy.noWatermarks(), "bulk files").uid(FILE_SOURCE_UID);
         } else {
             raw = kafkaSource(env, config, jobName, input.bounded());

@@ -35,24 +35,22 @@ public final class NdjsonFileFormat implements BulkFormat<RawRecord, FileSourceS
     private static final int READ_BUFFER = 1 << 20;
     private static final int ID_HASH_HEX_CHARS = 32;
 
-    private final int maxRecordBytes;
-    private final ClaimCheckStore claimChecks;
+    private final IngestSettings settings;
 
-    public NdjsonFileFormat(int maxRecordBytes, ClaimCheckStore claimChecks) {
-        this.maxRecordBytes = maxRecordBytes;
-        this.claimChecks = claimChecks;
+    public NdjsonFileFormat(IngestSettings settings) {
+        this.settings = settings;
     }
 
     @Override
     public Reader<RawRecord> createReader(Configuration config, FileSourceSplit split)
             throws IOException {
-        return new LineReader(split, maxRecordBytes, claimChecks);
+        return new LineReader(split, settings);
     }
 
     @Override
     public Reader<RawRecord> restoreReader(Configuration config, FileSourceSplit split)
             throws IOException {
-        return new LineReader(split, maxRecordBytes, claimChecks);
+        return new LineReader(split, settings);
     }
 
     @Override
@@ -89,17 +87,21 @@ public final class NdjsonFileFormat implements BulkFormat<RawRecord, FileSourceS
         private final String idPrefix;
         private final int maxRecordBytes;
         private final ClaimCheckStore claimChecks;
+        /** Set when PII fields are configured: an overlong line may hold them, so it is kept sealed. */
+        private final DeadLetterSeal seal;
         private final FSDataInputStream stream;
         private final InputStream in;
         private final ByteArrayOutputStream line = new ByteArrayOutputStream(1024);
         private long offset;
 
-        LineReader(FileSourceSplit split, int maxRecordBytes, ClaimCheckStore claimChecks) throws IOException {
+        LineReader(FileSourceSplit split, IngestSettings settings) throws IOException {
             Path path = split.path();
             this.file = path.toString();
             this.idPrefix = "file-" + contentHash(path) + "-";
-            this.maxRecordBytes = maxRecordBytes;
-            this.claimChecks = claimChecks;
+            this.maxRecordBytes = settings.policy().maxRecordBytes();
+            this.claimChecks = settings.claimChecks();
+            this.seal = settings.piiFields().isEmpty() ? null
+                    : new DeadLetterSeal(settings.piiFields(), settings.piiKey());
             CheckpointedPosition position = split.getReaderPosition()
                     .orElse(new CheckpointedPosition(0, 0));
             this.stream = path.getFileSystem().open(path);
@@ -154,7 +156,7 @@ public final class NdjsonFileFormat implements BulkFormat<RawRecord, FileSourceS
 
         /** Streams an overlong line into a claim-check file rather than into memory. */
         private RawRecord claimRestOfLine(long lineStart) throws IOException {
-            try (ClaimCheckStore.Claim claim = claimChecks.open()) {
+            try (ClaimCheckStore.Claim claim = seal == null ? claimChecks.open() : claimChecks.open(seal.sealer())) {
                 claim.write(line.toByteArray(), 0, line.size());
                 byte[] chunk = new byte[8192];
                 int filled = 0;

@@ -51,6 +51,25 @@ public final class PiiMasker {
         return masked;
     }
 
+    /**
+     * Masks the configured fields in a raw envelope as parsed JSON, also where an unknown top-level
+     * field would have moved into payload; for showing a rejected record without its PII.
+     */
+    public void maskEnvelope(ObjectNode envelope, List<String> topLevelFields) {
+        JsonNode source = envelope.get("source");
+        if (maskSource && source != null && !source.isNull()) {
+            envelope.put("source", hash(source.isTextual() ? source.asText() : source.toString()));
+        }
+        if (envelope.get("payload") instanceof ObjectNode payload) {
+            for (String[] path : payloadPaths) {
+                maskPath(payload, path);
+            }
+        }
+        for (String field : topLevelFields) {
+            maskPath(envelope, field.split("\\."));
+        }
+    }
+
     private void maskPath(ObjectNode root, String[] path) {
         JsonNode node = root;
         for (int i = 0; i < path.length - 1; i++) {

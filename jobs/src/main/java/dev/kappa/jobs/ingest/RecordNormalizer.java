@@ -1,0 +1,64 @@
+package dev.kappa.jobs.ingest;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+import dev.kappa.common.event.CanonicalEvent;
+import dev.kappa.common.event.Event;
+import dev.kappa.common.event.EventCodec;
+import dev.kappa.common.event.RawRecord;
+import dev.kappa.common.event.RejectReason;
+import dev.kappa.common.event.RejectedEventException;
+
+/**
+ * One raw record to its canonical event under the ingest settings: parse and validate, hash the PII
+ * fields, fill in a missing id. Shared by the ingest job and by {@code kappa dlq redrive}, which
+ * checks a dead letter the way ingest will before sending it back. Not thread-safe.
+ */
+final class RecordNormalizer {
+
+    private static final String DERIVED_ID_PREFIX = "derived-";
+
+    private final IngestSettings settings;
+    private final Runnable onDerivedId;
+    private final EventCodec codec;
+    private final PiiMasker piiMasker;
+    private final MessageDigest sha256;
+
+    /** {@code onDerivedId} runs for each event whose id this derives from its content. */
+    RecordNormalizer(IngestSettings settings, Runnable onDerivedId) {
+        this.settings = settings;
+        this.onDerivedId = onDerivedId;
+        this.codec = new EventCodec(settings.policy());
+        this.piiMasker = settings.piiFields().isEmpty() ? null : new PiiMasker(settings.piiFields(), settings.piiKey());
+        try {
+            this.sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The canonical event; throws {@link RejectedEventException} with the reason for bad input. */
+    CanonicalEvent normalize(RawRecord raw) {
+        Event event = codec.parse(raw.value());
+        if (piiMasker != null) {
+            event = piiMasker.mask(event);
+        }
+        if (event.eventId() == null) {
+            event = event.withEventId(missingId(raw, event));
+        }
+        return new CanonicalEvent(event.eventId(), event.eventTime().toEpochMilli(), codec.write(event));
+    }
+
+    private String missingId(RawRecord raw, Event event) {
+        if (raw.fallbackId() != null) {
+            return raw.fallbackId();
+        }
+        if (settings.missingId() == IngestOptions.MissingId.REJECT) {
+            throw new RejectedEventException(RejectReason.MISSING_FIELD, "event_id is missing");
+        }
+        onDerivedId.run();
+        return DERIVED_ID_PREFIX + HexFormat.of().formatHex(sha256.digest(codec.contentBytes(event)));
+    }
+}
