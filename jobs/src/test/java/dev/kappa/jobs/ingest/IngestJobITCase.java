@@ -45,7 +45,10 @@ import dev.kappa.common.event.RawRecord;
 import dev.kappa.common.flink.FlinkEnvironments;
 import dev.kappa.common.kafka.DeadLetterHeaders;
 import dev.kappa.common.kafka.EventTimeHeader;
+import dev.kappa.common.kafka.KafkaAdmin;
+import dev.kappa.common.kafka.KafkaSettings;
 import dev.kappa.common.kafka.LogGapException;
+import dev.kappa.common.testkit.CheckpointStall;
 import dev.kappa.common.testkit.FailureInjector;
 import dev.kappa.common.testkit.TestFlink;
 import dev.kappa.common.testkit.TestKafka;
@@ -69,6 +72,14 @@ class IngestJobITCase {
     private static String good(String id, int n) {
         return "{\"event_id\":\"" + id + "\",\"event_type\":\"click\",\"event_time\":\"2026-01-01T00:00:"
                 + String.format("%02d", n % 60) + "Z\",\"payload\":{\"n\":" + n + "}}";
+    }
+
+    private static List<byte[]> goodEvents(String idPrefix, int count) {
+        List<byte[]> values = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            values.add(utf8(good(idPrefix + i, i)));
+        }
+        return values;
     }
 
     /** Every kind of bad input, each with the reason it must be dead-lettered for. */
@@ -185,11 +196,7 @@ class IngestJobITCase {
         String raw = TestKafka.newTopic("raw", 1);
         String valid = TestKafka.newTopic("valid", 1);
         String dlq = TestKafka.newTopic("dlq", 1);
-        List<byte[]> values = new ArrayList<>();
-        for (int i = 0; i < 100; i++) {
-            values.add(utf8(good("gap-" + i, i)));
-        }
-        TestKafka.produceValues(raw, 1, values);
+        TestKafka.produceValues(raw, 1, goodEvents("gap-", 100));
         KappaConfig config = TestConfigs.ingest(raw, valid, dlq, tmp, "ingest.start=committed");
         TopicPartition partition = new TopicPartition(raw, 0);
         try (Admin admin = Admin.create(TestKafka.settings().toProperties())) {
@@ -242,6 +249,38 @@ class IngestJobITCase {
         assertThat(dlqOut).hasSize(values.size() - goodCount);
         assertThat(dlqOut).extracting(r -> DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.REASON))
                 .containsOnly("malformed_json");
+    }
+
+    /**
+     * A checkpoint slower than checkpoint.timeout is abandoned and the job fails over to the last one;
+     * with the transaction timeout above interval + checkpoint timeout (the start-up check), Kafka never
+     * aborts a transaction that a checkpoint still commits, so nothing is lost and nothing doubled.
+     */
+    @Test
+    void aCheckpointStalledPastItsTimeoutLosesNothing() throws Exception {
+        String raw = TestKafka.newTopic("raw", 2);
+        String valid = TestKafka.newTopic("valid", 2);
+        String dlq = TestKafka.newTopic("dlq", 2);
+        List<byte[]> values = goodEvents("stall-", 6_000);
+        TestKafka.produceValues(raw, 2, values);
+        KappaConfig config = TestConfigs.ingest(raw, valid, dlq, tmp, "ingest.delivery=exactly-once",
+                "checkpoint.interval=300ms", "checkpoint.timeout=2s", "kafka.transaction-timeout=10s");
+        try (KafkaAdmin admin = new KafkaAdmin(KafkaSettings.from(config))) {
+            admin.verifyTransactionTimeout(FlinkEnvironments.longestTransaction(config));
+        }
+        String stall = "stall-" + System.nanoTime();
+
+        StreamExecutionEnvironment env = FlinkEnvironments.create(config);
+        String jobName = config.get(CommonOptions.JOB_NAME);
+        DataStream<RawRecord> source = IngestJob.kafkaSource(env, config, jobName, true)
+                .map(CheckpointStall.<RawRecord>once(stall, 1_000, Duration.ofSeconds(5))).uid("checkpoint-stall");
+        IngestJob.defineToKafka(source, config, jobName);
+        env.execute(jobName);
+
+        assertThat(CheckpointStall.happened(stall)).as("a checkpoint was stalled").isTrue();
+        List<String> ids = TestKafka.readAll(valid).stream().map(r -> new String(r.key(), StandardCharsets.UTF_8))
+                .toList();
+        assertThat(ids).hasSize(values.size()).doesNotHaveDuplicates();
     }
 
     @Test
