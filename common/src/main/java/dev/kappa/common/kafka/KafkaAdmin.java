@@ -1,10 +1,12 @@
 package dev.kappa.common.kafka;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
@@ -30,6 +32,9 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import dev.kappa.common.config.CommonOptions;
 import dev.kappa.common.config.ConfigException;
 
@@ -39,6 +44,8 @@ import dev.kappa.common.config.ConfigException;
  * refuses) into one clear error before anything runs.
  */
 public final class KafkaAdmin implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaAdmin.class);
 
     /** A record batch's header plus one record's framing, with room to spare. */
     private static final int RECORD_FRAMING_BYTES = 1024;
@@ -199,6 +206,45 @@ public final class KafkaAdmin implements AutoCloseable {
             }
         });
         return offsets;
+    }
+
+    /**
+     * What the retention of a log topic a job reads will do to it, if anything: a finite retention or
+     * compaction removes records that a job falling that far behind, or a replay, still needs. Such a
+     * job stops rather than skip them ({@link LogSource}); this says so, as a warning in the log, before
+     * it starts, and returns what it said.
+     */
+    public Optional<String> checkRetention(String topic) {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        Config config = await(admin.describeConfigs(List.of(resource)).all(),
+                "cannot read the configuration of topic " + topic).get(resource);
+        List<String> removes = new ArrayList<>();
+        String millis = value(config, TopicConfig.RETENTION_MS_CONFIG);
+        if (millis != null && Long.parseLong(millis) >= 0) {
+            removes.add("deletes records after " + TimeUtils.formatWithHighestUnit(Duration.ofMillis(Long.parseLong(millis)))
+                    + " (retention.ms)");
+        }
+        String bytes = value(config, TopicConfig.RETENTION_BYTES_CONFIG);
+        if (bytes != null && Long.parseLong(bytes) >= 0) {
+            removes.add("deletes the oldest records beyond " + bytes + " bytes per partition (retention.bytes)");
+        }
+        String policy = value(config, TopicConfig.CLEANUP_POLICY_CONFIG);
+        if (policy != null && policy.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
+            removes.add("compacts away all but the newest record of each key (cleanup.policy=compact)");
+        }
+        if (removes.isEmpty()) {
+            return Optional.empty();
+        }
+        String warning = "topic " + topic + " " + String.join(" and ", removes) + ": a job that falls that far "
+                + "behind stops rather than skip them, and a replay rebuilds only what is left. Set retention.ms=-1, "
+                + "retention.bytes=-1 and cleanup.policy=delete on it to keep the log whole";
+        LOG.warn(warning);
+        return Optional.of(warning);
+    }
+
+    private static String value(Config config, String name) {
+        ConfigEntry entry = config.get(name);
+        return entry == null ? null : entry.value();
     }
 
     /**

@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
@@ -87,6 +89,25 @@ class KafkaAdminITCase {
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
             Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
             assertThat(config.get(TopicConfig.RETENTION_MS_CONFIG).value()).isEqualTo("-1");
+        }
+    }
+
+    @Test
+    void aLogTopicThatDeletesOrCompactsIsNamedBeforeAJobReadsIt() throws Exception {
+        String kept = TestKafka.newTopic("kept", 1);
+        String weekly = TestKafka.newTopic("weekly", 1);
+        try (Admin admin = Admin.create(TestKafka.settings().toProperties())) {
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, weekly);
+            admin.incrementalAlterConfigs(Map.of(resource, List.of(
+                    new AlterConfigOp(new ConfigEntry(TopicConfig.RETENTION_MS_CONFIG, "604800000"), AlterConfigOp.OpType.SET),
+                    new AlterConfigOp(new ConfigEntry(TopicConfig.CLEANUP_POLICY_CONFIG, "compact,delete"),
+                            AlterConfigOp.OpType.SET)))).all().get();
+        }
+        try (KafkaAdmin admin = new KafkaAdmin(TestKafka.settings())) {
+            assertThat(admin.checkRetention(kept)).isEmpty();
+            assertThat(admin.checkRetention(weekly)).get().asString()
+                    .startsWith("topic " + weekly + " deletes records after 7 d (retention.ms) and compacts away")
+                    .contains("a job that falls that far behind stops rather than skip them", "retention.ms=-1");
         }
     }
 }

@@ -121,6 +121,7 @@ public final class ColumnarJob {
         String unique = config.get(CommonOptions.TOPIC_UNIQUE);
         try (KafkaAdmin admin = new KafkaAdmin(KafkaSettings.from(config))) {
             admin.requireTopics(List.of(unique));
+            admin.checkRetention(unique);
         }
         try (TableVersions versions = TableVersions.open(settings.catalog(), settings.table())) {
             settings = registerVersion(versions, settings, jobName, unique);

@@ -82,6 +82,7 @@ public final class DedupJob {
         }
         try (KafkaAdmin admin = new KafkaAdmin(KafkaSettings.from(config))) {
             admin.requireTopics(List.of(valid, unique, config.get(CommonOptions.TOPIC_DLQ)));
+            admin.checkRetention(valid);
             admin.verifyTransactionTimeout(FlinkEnvironments.longestTransaction(config));
         }
         StreamExecutionEnvironment env = FlinkEnvironments.create(config);

@@ -103,6 +103,7 @@ public final class ReplayJob {
         TableVersions versions = TableVersions.open(table.catalog(), table.table());
         try (KafkaAdmin admin = new KafkaAdmin(kafka)) {
             admin.requireTopics(List.of(topic, dlq));
+            admin.checkRetention(topic).ifPresent(warning -> out.println("  replay    warning: " + warning));
             admin.verifyTransactionTimeout(FlinkEnvironments.longestTransaction(config));
             if (request.resume()) {
                 version = resumable(versions, request.follow());
