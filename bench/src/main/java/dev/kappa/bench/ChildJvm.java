@@ -24,7 +24,8 @@ final class ChildJvm implements AutoCloseable {
         this.log = log;
     }
 
-    private static ChildJvm start(Path log, String heap, String mainClass, List<String> args) throws IOException {
+    private static ChildJvm start(Path log, String heap, List<String> flags, String mainClass, List<String> args)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         for (String flag : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -34,6 +35,7 @@ final class ChildJvm implements AutoCloseable {
             }
         }
         command.add("-Xmx" + heap);
+        command.addAll(flags);
         // each child its own log4j file, next to its console output
         String name = log.getFileName().toString().replaceFirst("\\.log$", "");
         command.add("-D" + LOG_DIR + "=" + log.resolveSibling(name));
@@ -50,7 +52,13 @@ final class ChildJvm implements AutoCloseable {
     /** Runs to the end and returns its output; fails with the log's tail if it exits non-zero. */
     static String run(Path log, String heap, String mainClass, List<String> args) throws IOException,
             InterruptedException {
-        try (ChildJvm child = start(log, heap, mainClass, args)) {
+        return run(log, heap, List.of(), mainClass, args);
+    }
+
+    /** The same, with more JVM flags (a GC log, say). */
+    static String run(Path log, String heap, List<String> flags, String mainClass, List<String> args)
+            throws IOException, InterruptedException {
+        try (ChildJvm child = start(log, heap, flags, mainClass, args)) {
             if (!child.process.waitFor(30, TimeUnit.MINUTES) || child.process.exitValue() != 0) {
                 throw new IllegalStateException(mainClass + " failed; its output is in " + log + ":\n"
                         + child.tail());
