@@ -133,11 +133,13 @@ public final class TableVersions implements AutoCloseable {
         // One commit for the empty snapshot and its tag: a concurrent command that loses does not leave a
         // second empty snapshot on main, where it would move main off a version published meanwhile.
         for (int attempt = 1; loaded.refs().get(EMPTY_TAG) == null; attempt++) {
-            Transaction transaction = loaded.newTransaction();
-            transaction.newFastAppend().set("kappa.empty", "true").commit();
-            transaction.manageSnapshots().createTag(EMPTY_TAG, transaction.table().currentSnapshot().snapshotId())
-                    .commit();
             try {
+                // a new transaction starts from freshly read metadata, which a concurrent command may
+                // have tagged since: creating the tag then fails as it would on commit
+                Transaction transaction = loaded.newTransaction();
+                transaction.newFastAppend().set("kappa.empty", "true").commit();
+                transaction.manageSnapshots().createTag(EMPTY_TAG, transaction.table().currentSnapshot().snapshotId())
+                        .commit();
                 transaction.commitTransaction();
             } catch (IllegalArgumentException | ValidationException | CommitFailedException e) {
                 loaded.refresh(); // tagged by a concurrent command, or try again
