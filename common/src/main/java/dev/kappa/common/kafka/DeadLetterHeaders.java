@@ -5,7 +5,10 @@ import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
-/** Header names on {@code events.dlq}; the record's key and value are the original bytes, untouched. */
+/**
+ * Header names on {@code events.dlq}. The record's key and value are the original bytes, untouched,
+ * unless sealed ({@link #ENCRYPTION}) or, when too large for the topic, kept in a claim-check file.
+ */
 public final class DeadLetterHeaders {
     public static final String REASON = "kappa.dlq.reason";
     public static final String DETAIL = "kappa.dlq.detail";
@@ -53,9 +56,9 @@ public final class DeadLetterHeaders {
         return text.substring(0, end) + "… (" + (text.length() - end) + " more characters)";
     }
 
-    /** A header's value as text, or null when the record does not have it. */
+    /** A header's value as text, or null when the record does not have it (or has it without a value). */
     public static String get(Headers headers, String name) {
         Header header = headers.lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 }

@@ -50,11 +50,11 @@ public final class DeadLetterSerializer extends SingleTopicSerializer<DeadLetter
         if (letter.maskedValue() != null) {
             add(headers, MASKED_VALUE, letter.maskedValue());
         }
+        if (source.fallbackId() != null) {
+            add(headers, SOURCE_FALLBACK_ID, source.fallbackId());
+        }
         if (source.file() != null) {
             add(headers, SOURCE_FILE, source.file());
-            if (source.fallbackId() != null) {
-                add(headers, SOURCE_FALLBACK_ID, source.fallbackId());
-            }
         } else {
             add(headers, SOURCE_TOPIC, source.topic());
             add(headers, SOURCE_PARTITION, Integer.toString(source.partition()));

@@ -32,7 +32,7 @@ public final class EventTimeHeader {
      */
     public static long eventTime(ConsumerRecord<?, ?> record) {
         Header header = record.headers().lastHeader(NAME);
-        if (header == null) {
+        if (header == null || header.value() == null) {
             return record.timestamp();
         }
         try {

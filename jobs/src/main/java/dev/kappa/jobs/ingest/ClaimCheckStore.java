@@ -15,10 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps record values too large for a dead-letter topic whole, in files named by the SHA-256 of their
- * content under {@code ingest.claim-check-dir}; the dead letter carries the file's URI instead. Named
- * by content, a value kept twice (a restart re-reading it) is one file, and a file once there is
- * complete: it is written under a temporary name and renamed.
+ * Keeps record values too large for a dead-letter topic whole, in files named by their content under
+ * {@code ingest.claim-check-dir} (its SHA-256, or for a sealed value a keyed hash of the plain value);
+ * the dead letter carries the file's URI instead. Named by content, a value kept twice (a restart
+ * re-reading it) is one file, and a file once there is complete: it is written under a temporary
+ * name and renamed.
  */
 public final class ClaimCheckStore implements Serializable {
 
@@ -33,13 +34,24 @@ public final class ClaimCheckStore implements Serializable {
 
     /** Keeps {@code bytes}; returns the URI of the file that holds them. */
     public String keep(byte[] bytes) {
-        try (Claim claim = open()) {
+        return keep(bytes, null);
+    }
+
+    /** Keeps {@code bytes}, sealed by {@code sealer} if not null; returns the URI of the file. */
+    public String keep(byte[] bytes, DeadLetterSeal.Sealer sealer) {
+        try (Claim claim = new Claim(new Path(directory), sealer)) {
             claim.write(bytes, 0, bytes.length);
             return claim.commit();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot keep a " + bytes.length + "-byte value under " + directory
                     + ": check that ingest.claim-check-dir is writable", e);
         }
+    }
+
+    /** The size of a claim-check file, to check before reading it whole. */
+    public static long length(String uri) throws IOException {
+        Path path = new Path(uri);
+        return path.getFileSystem().getFileStatus(path).getLen();
     }
 
     /** The bytes a claim-check file holds. */
@@ -115,7 +127,8 @@ public final class ClaimCheckStore implements Serializable {
             }
             out.sync();
             out.close();
-            Path target = new Path(directory, "sha256-" + HexFormat.of().formatHex(sha256.digest()));
+            Path target = new Path(directory, sealer == null ? "sha256-" + HexFormat.of().formatHex(sha256.digest())
+                    : "hmac-sha256-" + HexFormat.of().formatHex(sealer.name().doFinal()));
             if (fs.exists(target)) {
                 fs.delete(temporary, false);
             } else if (!fs.rename(temporary, target) && !fs.exists(target)) {

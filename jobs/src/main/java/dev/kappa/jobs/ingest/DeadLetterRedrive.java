@@ -25,6 +25,7 @@ import dev.kappa.common.config.CommonOptions;
 import dev.kappa.common.config.ConfigException;
 import dev.kappa.common.config.KappaConfig;
 import dev.kappa.common.event.RawRecord;
+import dev.kappa.common.event.RejectReason;
 import dev.kappa.common.event.RejectedEventException;
 import dev.kappa.common.kafka.DeadLetterHeaders;
 import dev.kappa.common.kafka.KafkaAdmin;
@@ -47,6 +48,8 @@ public final class DeadLetterRedrive {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterRedrive.class);
     private static final Duration READ_TIMEOUT = Duration.ofMinutes(5);
+    /** What sealing adds to a value: its IV and tag. */
+    private static final int SEAL_OVERHEAD_BYTES = 28;
 
     /** What a re-drive did: letters read and matching, sent, refused again by reason, and others skipped. */
     public record Report(long read, long sent, Map<String, Long> refusedAgain, long notIngests) {
@@ -63,13 +66,15 @@ public final class DeadLetterRedrive {
         KafkaSettings kafka = KafkaSettings.from(config);
         String raw = config.get(CommonOptions.TOPIC_RAW);
         String dlq = config.get(CommonOptions.TOPIC_DLQ);
-        IngestSettings settings = IngestSettings.from(config);
+        IngestSettings settings;
         LogRange range;
         int rawLimit;
         try (KafkaAdmin admin = new KafkaAdmin(kafka)) {
-            admin.requireTopics(List.of(raw, dlq));
+            admin.requireTopics(List.of(raw, config.get(CommonOptions.TOPIC_VALID), dlq));
             range = LogRange.capture(admin, dlq, since);
             rawLimit = admin.maxRecordBytes(raw);
+            settings = IngestSettings.from(config).withRecordLimits(
+                    admin.maxRecordBytes(config.get(CommonOptions.TOPIC_VALID)), admin.maxRecordBytes(dlq));
         }
         Redrive redrive = new Redrive(raw, reason, settings, rawLimit);
         try (KafkaProducer<byte[], byte[]> producer = producer(kafka)) {
@@ -114,6 +119,11 @@ public final class DeadLetterRedrive {
                 notIngests++;
                 return;
             }
+            if (claimedBytes(letter) > rawLimit + SEAL_OVERHEAD_BYTES) {
+                // checked before reading: a claimed bulk line may not fit in memory
+                refusedAgain.merge(RejectReason.TOO_LARGE.code(), 1L, Long::sum);
+                return;
+            }
             byte[] key = original(letter, DeadLetterHeaders.KEY_CLAIM_CHECK, letter.key(), settings);
             byte[] value = original(letter, DeadLetterHeaders.CLAIM_CHECK, letter.value(), settings);
             String fallbackId = DeadLetterHeaders.get(letter.headers(), DeadLetterHeaders.SOURCE_FALLBACK_ID);
@@ -148,12 +158,28 @@ public final class DeadLetterRedrive {
         }
     }
 
+    private static long claimedBytes(ConsumerRecord<byte[], byte[]> letter) {
+        long bytes = 0;
+        for (String header : List.of(DeadLetterHeaders.KEY_CLAIM_CHECK, DeadLetterHeaders.CLAIM_CHECK)) {
+            String claim = DeadLetterHeaders.get(letter.headers(), header);
+            if (claim != null) {
+                try {
+                    bytes += ClaimCheckStore.length(claim);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("dead letter " + letter.partition() + "@" + letter.offset()
+                            + " keeps its bytes at " + claim + ", which cannot be read: " + e.getMessage(), e);
+                }
+            }
+        }
+        return bytes;
+    }
+
     /** Why ingest would refuse the record again under the current settings, or null if it would take it. */
     private static String refusal(RecordNormalizer normalizer, byte[] key, byte[] value, String fallbackId,
             int rawLimit) {
         long size = (key == null ? 0 : key.length) + (value == null ? 0 : value.length);
         if (size > rawLimit) {
-            return "too_large";
+            return RejectReason.TOO_LARGE.code();
         }
         try {
             normalizer.normalize(RawRecord.fromKafka(null, -1, -1, -1, key, value, fallbackId));

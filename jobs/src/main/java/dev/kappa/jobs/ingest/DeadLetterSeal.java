@@ -32,29 +32,41 @@ public final class DeadLetterSeal {
     private static final String CIPHER = "AES/GCM/NoPadding";
     private static final int IV_BYTES = 12;
     private static final int TAG_BITS = 128;
-    private static final byte[] KEY_PURPOSE = "kappa dead-letter encryption v1".getBytes(StandardCharsets.UTF_8);
+    /**
+     * The AES key is the HMAC of this under ingest.pii.key, as PII hashes are HMACs of UTF-8 values
+     * under the same key: the leading 0xFF, which UTF-8 never holds, keeps any value's hash, on the log
+     * or in a masked value, from being this key.
+     */
+    private static final byte[] KEY_PURPOSE = purpose("kappa dead-letter encryption v1");
+    /** Sealed claim-check files are named by this HMAC of what they hold, so a value kept twice is one file. */
+    private static final byte[] NAME_PURPOSE = purpose("kappa claim-check name v1");
 
     private final SecretKeySpec key;
+    private final SecretKeySpec nameKey;
     private final PiiMasker masker;
     private final List<String> topLevelFields;
     private final SecureRandom random = new SecureRandom();
     private final ObjectMapper json = new ObjectMapper();
 
     public DeadLetterSeal(List<String> piiFields, String piiKey) {
-        this.key = keyFrom(piiKey);
+        this.key = new SecretKeySpec(derive(piiKey, KEY_PURPOSE), "AES");
+        this.nameKey = new SecretKeySpec(derive(piiKey, NAME_PURPOSE), "HmacSHA256");
         this.masker = new PiiMasker(piiFields, piiKey);
         // an unknown top-level field moves into payload before masking, so payload.x may arrive as x
         this.topLevelFields = piiFields.stream().filter(f -> f.startsWith("payload."))
                 .map(f -> f.substring("payload.".length())).toList();
     }
 
-    /** The dead letter for {@code raw}, sealed. */
-    public DeadLetter letter(RawRecord raw, RejectReason reason, String detail) {
+    /**
+     * The dead letter for {@code raw}, sealed; parts already kept in claim checks (sealed as they were
+     * written) stay there. {@code value} is the original value, claimed or not, for the masked copy.
+     */
+    public DeadLetter letter(RawRecord raw, byte[] value, RejectReason reason, String detail) {
         RawRecord sealed = new RawRecord(raw.topic(), raw.partition(), raw.offset(), raw.timestamp(), seal(raw.key()),
                 seal(raw.value()), raw.file(), raw.fallbackId(), raw.claimCheck(), raw.keyClaimCheck());
         String sealedDetail = Base64.getEncoder().encodeToString(
                 seal(DeadLetterHeaders.cut(detail).getBytes(StandardCharsets.UTF_8)));
-        return new DeadLetter(sealed, reason, sealedDetail, masked(raw.value()), true);
+        return new DeadLetter(sealed, reason, sealedDetail, masked(value), true);
     }
 
     private byte[] seal(byte[] plain) {
@@ -73,20 +85,27 @@ public final class DeadLetterSeal {
             random.nextBytes(iv);
             Cipher cipher = Cipher.getInstance(CIPHER);
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
-            return new Sealer(iv, cipher);
+            Mac name = Mac.getInstance("HmacSHA256");
+            name.init(nameKey);
+            return new Sealer(iv, cipher, name);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM unavailable", e);
         }
     }
 
-    /** One value being sealed: write {@link #iv()} first, then what update and finish return. */
-    public record Sealer(byte[] iv, Cipher cipher) {
+    /**
+     * One value being sealed: write {@link #iv()} first, then what update and finish return. {@code
+     * name} is a keyed hash of the plain value, to name a file by its content without revealing it.
+     */
+    public record Sealer(byte[] iv, Cipher cipher, Mac name) {
         public byte[] update(byte[] plain, int offset, int length) {
+            name.update(plain, offset, length);
             byte[] sealed = cipher.update(plain, offset, length);
             return sealed == null ? new byte[0] : sealed;
         }
 
         public byte[] finish(byte[] plain, int offset, int length) {
+            name.update(plain, offset, length);
             try {
                 return cipher.doFinal(plain, offset, length);
             } catch (GeneralSecurityException e) {
@@ -101,15 +120,21 @@ public final class DeadLetterSeal {
             return null;
         }
         Cipher cipher = Cipher.getInstance(CIPHER);
-        cipher.init(Cipher.DECRYPT_MODE, keyFrom(piiKey), new GCMParameterSpec(TAG_BITS, sealed, 0, IV_BYTES));
+        cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(derive(piiKey, KEY_PURPOSE), "AES"),
+                new GCMParameterSpec(TAG_BITS, sealed, 0, IV_BYTES));
         return cipher.doFinal(sealed, IV_BYTES, sealed.length - IV_BYTES);
     }
 
-    private static SecretKeySpec keyFrom(String piiKey) {
+    private static byte[] purpose(String label) {
+        byte[] text = label.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(1 + text.length).put((byte) 0xFF).put(text).array();
+    }
+
+    private static byte[] derive(String piiKey, byte[] purpose) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(piiKey.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return new SecretKeySpec(mac.doFinal(KEY_PURPOSE), "AES");
+            return mac.doFinal(purpose);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e);
         }

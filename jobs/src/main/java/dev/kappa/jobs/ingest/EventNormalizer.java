@@ -35,7 +35,6 @@ public final class EventNormalizer extends ProcessFunction<RawRecord, CanonicalE
     public static final String DEAD_PREFIX = "ingest_dlq_";
 
     private static final Logger LOG = LoggerFactory.getLogger(EventNormalizer.class);
-    private static final int EVENT_TIME_HEADER_BYTES = 64;
     /**
      * A dead letter's headers at most: the detail (cut, perhaps sealed) and the masked value (cut) at up
      * to 4 bytes per character, provenance, claim URIs.
@@ -95,20 +94,8 @@ public final class EventNormalizer extends ProcessFunction<RawRecord, CanonicalE
             reject(raw, RejectReason.INTERNAL_ERROR, String.valueOf(bug), ctx);
             return;
         }
-        long size = canonicalRecordBytes(event);
-        if (size > settings.validRecordLimit()) {
-            reject(raw, RejectReason.TOO_LARGE, "its canonical record would be about " + size + " bytes, more than "
-                    + "the canonical topic takes (" + settings.validRecordLimit() + ", from its max.message.bytes "
-                    + "and the producer's max.request.size)", ctx);
-            return;
-        }
         out.collect(event);
         valid.increment();
-    }
-
-    /** An upper bound, without encoding the id: at most 4 UTF-8 bytes per char, and the time header. */
-    private static long canonicalRecordBytes(CanonicalEvent event) {
-        return event.json().length + 4L * event.eventId().length() + EVENT_TIME_HEADER_BYTES;
     }
 
     /**
@@ -120,12 +107,16 @@ public final class EventNormalizer extends ProcessFunction<RawRecord, CanonicalE
         long limit = settings.deadLetterLimit() - DEAD_LETTER_HEADER_BYTES;
         RawRecord fitting = raw;
         if (length(fitting.key()) > limit / 2) {
-            fitting = fitting.withKeyClaimed(settings.claimChecks().keep(fitting.key()));
+            fitting = fitting.withKeyClaimed(claim(fitting.key()));
         }
         if (length(fitting.key()) + length(fitting.value()) > limit) {
-            fitting = fitting.withValueClaimed(settings.claimChecks().keep(fitting.value()));
+            fitting = fitting.withValueClaimed(claim(fitting.value()));
         }
         return fitting;
+    }
+
+    private String claim(byte[] bytes) {
+        return settings.claimChecks().keep(bytes, seal == null ? null : seal.sealer());
     }
 
     private static long length(byte[] bytes) {
@@ -133,9 +124,9 @@ public final class EventNormalizer extends ProcessFunction<RawRecord, CanonicalE
     }
 
     private void reject(RawRecord raw, RejectReason reason, String detail, Context ctx) {
-        DeadLetter letter = seal != null ? seal.letter(raw, reason, detail) : new DeadLetter(raw, reason, detail);
-        ctx.output(DEAD_LETTERS, new DeadLetter(fittingDeadLetters(letter.source()), reason, letter.detail(),
-                letter.maskedValue(), letter.encrypted()));
+        RawRecord fitting = fittingDeadLetters(raw);
+        ctx.output(DEAD_LETTERS, seal != null ? seal.letter(fitting, raw.value(), reason, detail)
+                : new DeadLetter(fitting, reason, detail));
         dead.increment();
         deadByReason.get(reason).increment();
     }

@@ -8,6 +8,7 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.regex.Pattern;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
@@ -34,6 +35,7 @@ public final class NdjsonFileFormat implements BulkFormat<RawRecord, FileSourceS
     private static final int BATCH_SIZE = 512;
     private static final int READ_BUFFER = 1 << 20;
     private static final int ID_HASH_HEX_CHARS = 32;
+    private static final Pattern LINE_ID = Pattern.compile("file-[0-9a-f]{" + ID_HASH_HEX_CHARS + "}-[0-9]{1,19}");
 
     private final IngestSettings settings;
 
@@ -62,6 +64,11 @@ public final class NdjsonFileFormat implements BulkFormat<RawRecord, FileSourceS
     @Override
     public TypeInformation<RawRecord> getProducedType() {
         return TypeInformation.of(RawRecord.class);
+    }
+
+    /** True for an id this format gives a line ({@code file-<content hash>-<byte offset>}). */
+    static boolean isLineId(String id) {
+        return LINE_ID.matcher(id).matches();
     }
 
     static String contentHash(Path path) throws IOException {

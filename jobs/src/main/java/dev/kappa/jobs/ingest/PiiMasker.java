@@ -9,6 +9,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
@@ -58,7 +59,7 @@ public final class PiiMasker {
     public void maskEnvelope(ObjectNode envelope, List<String> topLevelFields) {
         JsonNode source = envelope.get("source");
         if (maskSource && source != null && !source.isNull()) {
-            envelope.put("source", hash(source.isTextual() ? source.asText() : source.toString()));
+            envelope.put("source", hash(text(source)));
         }
         if (envelope.get("payload") instanceof ObjectNode payload) {
             for (String[] path : payloadPaths) {
@@ -81,8 +82,19 @@ public final class PiiMasker {
         ObjectNode parent = (ObjectNode) node;
         JsonNode value = parent.get(path[path.length - 1]);
         if (value != null && !value.isNull()) {
-            parent.set(path[path.length - 1], TextNode.valueOf(hash(value.isTextual() ? value.asText() : value.toString())));
+            parent.set(path[path.length - 1], TextNode.valueOf(hash(text(value))));
         }
+    }
+
+    /**
+     * The text a value is hashed as. A decimal as the double it was parsed into before numbers kept
+     * their exact text, so 12.5 and 12.50 hash alike, as they did.
+     */
+    private static String text(JsonNode value) {
+        if (value.isTextual()) {
+            return value.asText();
+        }
+        return value.isBigDecimal() ? DoubleNode.valueOf(value.doubleValue()).toString() : value.toString();
     }
 
     /** Hex HMAC-SHA256 of the value's UTF-8 bytes; equal inputs give equal outputs under one key. */

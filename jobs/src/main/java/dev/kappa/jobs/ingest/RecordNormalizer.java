@@ -19,6 +19,7 @@ import dev.kappa.common.event.RejectedEventException;
 final class RecordNormalizer {
 
     private static final String DERIVED_ID_PREFIX = "derived-";
+    private static final int EVENT_TIME_HEADER_BYTES = 64;
 
     private final IngestSettings settings;
     private final Runnable onDerivedId;
@@ -48,11 +49,25 @@ final class RecordNormalizer {
         if (event.eventId() == null) {
             event = event.withEventId(missingId(raw, event));
         }
-        return new CanonicalEvent(event.eventId(), event.eventTime().toEpochMilli(), codec.write(event));
+        CanonicalEvent canonical = new CanonicalEvent(event.eventId(), event.eventTime().toEpochMilli(),
+                codec.write(event));
+        long size = canonicalRecordBytes(canonical);
+        if (size > settings.validRecordLimit()) {
+            throw new RejectedEventException(RejectReason.TOO_LARGE, "its canonical record would be about " + size
+                    + " bytes, more than the canonical topic takes (" + settings.validRecordLimit() + ", from its "
+                    + "max.message.bytes and the producer's max.request.size)");
+        }
+        return canonical;
+    }
+
+    /** An upper bound, without encoding the id: at most 4 UTF-8 bytes per char, and the time header. */
+    private static long canonicalRecordBytes(CanonicalEvent event) {
+        return event.json().length + 4L * event.eventId().length() + EVENT_TIME_HEADER_BYTES;
     }
 
     private String missingId(RawRecord raw, Event event) {
-        if (raw.fallbackId() != null) {
+        // a re-driven bulk-file line brings its id in a header anyone could set: only a line id counts
+        if (raw.fallbackId() != null && NdjsonFileFormat.isLineId(raw.fallbackId())) {
             return raw.fallbackId();
         }
         if (settings.missingId() == IngestOptions.MissingId.REJECT) {

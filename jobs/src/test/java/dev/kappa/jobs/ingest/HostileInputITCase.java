@@ -151,8 +151,13 @@ class HostileInputITCase {
         RecordHeaders odd = new RecordHeaders();
         odd.add("\u0000\uD83D\uDE00", new byte[] {(byte) 0xFF, 0, (byte) 0xFE});
         odd.add("kappa.event-time", utf8("not a number"));
+        odd.add("kappa.source.fallback-id", null);
         cases.add(new Case("odd headers, one posing as the event-time header", utf8("\u0000"),
                 utf8(event("headers", null)), odd, VALID));
+        RecordHeaders forged = new RecordHeaders();
+        forged.add("kappa.source.fallback-id", utf8("x".repeat(70_000)));
+        cases.add(new Case("no event_id, and a forged bulk-line id header", null,
+                utf8("{\"event_type\":\"t\",\"event_time\":\"2026-01-01T00:00:00Z\"}"), forged, "missing_field"));
         cases.add(new Case("tombstone", utf8("gone"), null, null, "null_value"));
         return cases;
     }
