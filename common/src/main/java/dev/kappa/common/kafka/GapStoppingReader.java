@@ -49,17 +49,29 @@ final class GapStoppingReader<T> implements SourceReader<T, KafkaPartitionSplit>
 
     private String describe(Map<TopicPartition, Long> positions) {
         StringJoiner lost = new StringJoiner("; ");
-        positions.forEach((partition, offset) -> lost.add(partition + " offsets " + offset + " to "
-                + firstRetained(partition).map(first -> Long.toString(first - 1)).orElse("?")));
-        return "records were deleted from the log before this job read them (" + lost + "; the topic's "
-                + "retention.ms/retention.bytes or a deleteRecords call removed them). The job stopped rather than "
-                + "skip them. To rebuild what is lost, re-send it from its source; to go on without it, start the "
-                + "job afresh (no savepoint) with its start position set to earliest.";
+        StringJoiner beyond = new StringJoiner("; ");
+        positions.forEach((partition, offset) -> {
+            Optional<Long> end = offset(partition, OffsetSpec.latest());
+            if (end.isPresent() && offset > end.get()) {
+                beyond.add(partition + " offset " + offset + ", its end is " + end.get());
+            } else {
+                lost.add(partition + " offsets " + offset + " to "
+                        + offset(partition, OffsetSpec.earliest()).map(first -> Long.toString(first - 1)).orElse("?"));
+            }
+        });
+        String what = lost.length() > 0
+                ? "records were deleted from the log before this job read them (" + lost + "; the topic's "
+                        + "retention.ms/retention.bytes or a deleteRecords call removed them)"
+                : "the job's position is past the end of the log (" + beyond + "; the topic was recreated, or "
+                        + "records were lost in an unclean leader election)";
+        return what + ". The job stopped rather than skip them. To rebuild what is lost, re-send it from its "
+                + "source; to go on without it, start the job afresh (no savepoint) with its start position set to "
+                + "earliest.";
     }
 
-    private Optional<Long> firstRetained(TopicPartition partition) {
+    private Optional<Long> offset(TopicPartition partition, OffsetSpec spec) {
         try (KafkaAdmin admin = new KafkaAdmin(settings)) {
-            return Optional.ofNullable(admin.offsets(partition.topic(), OffsetSpec.earliest()).get(partition.partition()));
+            return Optional.ofNullable(admin.offsets(partition.topic(), spec).get(partition.partition()));
         } catch (RuntimeException unreachable) {
             return Optional.empty();
         }

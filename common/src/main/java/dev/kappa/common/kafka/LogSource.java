@@ -18,6 +18,8 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.KafkaSourceEnumState;
 import org.apache.flink.connector.kafka.source.split.KafkaPartitionSplit;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
+import org.apache.flink.streaming.api.lineage.LineageVertex;
+import org.apache.flink.streaming.api.lineage.LineageVertexProvider;
 
 /**
  * Every Kafka source of the suite: a {@link KafkaSource} that never skips records it has not read,
@@ -36,8 +38,8 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * partitions once), so each reader is told so when it registers, after whatever the enumerator
  * assigned to it.
  */
-final class LogSource<T>
-        implements Source<T, KafkaPartitionSplit, KafkaSourceEnumState>, ResultTypeQueryable<T> {
+final class LogSource<T> implements Source<T, KafkaPartitionSplit, KafkaSourceEnumState>, ResultTypeQueryable<T>,
+        LineageVertexProvider {
 
     private final KafkaSource<T> kafka;
     private final KafkaSettings settings;
@@ -85,6 +87,11 @@ final class LogSource<T>
     @Override
     public TypeInformation<T> getProducedType() {
         return kafka.getProducedType();
+    }
+
+    @Override
+    public LineageVertex getLineageVertex() {
+        return kafka.getLineageVertex();
     }
 
     /** The restored enumerator, plus the end-of-splits signal it forgets to send. */

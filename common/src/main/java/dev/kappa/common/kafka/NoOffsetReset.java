@@ -10,10 +10,11 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Starting offsets resolved to real offsets when the job starts (a group's committed offset, else
- * the earliest or latest as {@code delegate} says), so that the readers need no offset reset at all:
- * the connector hands its initializer's reset strategy to the consumers as {@code auto.offset.reset},
- * and any reset there would also apply to a position the log has deleted, silently skipping it.
+ * Starting offsets the readers can take without any offset reset: a group's committed offset is
+ * looked up when the job starts (else the earliest or latest as {@code delegate} says, which the
+ * reader seeks to explicitly). The connector hands its initializer's reset strategy to the consumers
+ * as {@code auto.offset.reset}, and any reset there would also apply to a position the log has
+ * deleted, silently skipping it.
  */
 @SuppressWarnings("deprecation") // the connector's API still takes the client's deprecated enum
 final class NoOffsetReset implements OffsetsInitializer {
@@ -31,34 +32,19 @@ final class NoOffsetReset implements OffsetsInitializer {
             PartitionOffsetsRetriever retriever) {
         Map<TopicPartition, Long> offsets = new HashMap<>(delegate.getPartitionOffsets(partitions, retriever));
         Map<TopicPartition, Long> committed = null;
-        Map<TopicPartition, Long> earliest = null;
-        Map<TopicPartition, Long> latest = null;
         for (Map.Entry<TopicPartition, Long> entry : offsets.entrySet()) {
-            long offset = entry.getValue();
-            TopicPartition partition = entry.getKey();
-            if (offset == KafkaPartitionSplit.COMMITTED_OFFSET) {
-                if (committed == null) {
-                    committed = retriever.committedOffsets(partitions);
-                }
-                Long at = committed.get(partition);
-                if (at != null && at >= 0) {
-                    entry.setValue(at);
-                    continue;
-                }
-                offset = delegate.getAutoOffsetResetStrategy() == OffsetResetStrategy.LATEST
-                        ? KafkaPartitionSplit.LATEST_OFFSET : KafkaPartitionSplit.EARLIEST_OFFSET;
+            if (entry.getValue() != KafkaPartitionSplit.COMMITTED_OFFSET) {
+                continue;
             }
-            if (offset == KafkaPartitionSplit.EARLIEST_OFFSET) {
-                if (earliest == null) {
-                    earliest = retriever.beginningOffsets(partitions);
-                }
-                entry.setValue(earliest.get(partition));
-            } else if (offset == KafkaPartitionSplit.LATEST_OFFSET) {
-                if (latest == null) {
-                    latest = retriever.endOffsets(partitions);
-                }
-                entry.setValue(latest.get(partition));
+            if (committed == null) {
+                committed = retriever.committedOffsets(partitions);
             }
+            Long at = committed.get(entry.getKey());
+            // earliest and latest stay markers: the reader seeks to them itself, which needs no reset
+            // and, for latest, stops at the last stable offset as a read_committed consumer should
+            entry.setValue(at != null && at >= 0 ? at
+                    : delegate.getAutoOffsetResetStrategy() == OffsetResetStrategy.LATEST
+                            ? KafkaPartitionSplit.LATEST_OFFSET : KafkaPartitionSplit.EARLIEST_OFFSET);
         }
         return offsets;
     }
