@@ -33,7 +33,7 @@ final class SpillingSorter implements AutoCloseable {
     private static final int WRITE_BUFFER = 64 * 1024;
     private static final int READ_BUFFER = 8 * 1024;
     /** Runs merged into one beyond this, to bound open files and read buffers on huge inputs. */
-    private static final int MAX_RUNS = 256;
+    private static final int MAX_RUNS = 128;
 
     private final Comparator<Entry> order;
     private final int runSize;
@@ -87,7 +87,8 @@ final class SpillingSorter implements AutoCloseable {
             return run;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot spill audit entries to " + directory
-                    + ": the audit needs about 30 bytes of temporary disk per event", e);
+                    + ": the audit needs about 3 x (id length + 10) bytes of temporary disk per event, twice that "
+                    + "while runs are merged", e);
         }
     }
 

@@ -24,7 +24,7 @@ import dev.kappa.common.kafka.LogRange;
  * outcome in the version's history: every id of the range must be in exactly one row (unless the
  * version's own job parked it in the DLQ), and every row must point at a log record of the range
  * that carries its id. Its memory does not grow with the range: ids and row positions are sorted
- * in runs on temporary disk (about 30 bytes per event) and merged.
+ * in runs on temporary disk (about 3 × (id length + 10) bytes per event) and merged.
  */
 public final class TableAudit {
 

@@ -379,7 +379,8 @@ public final class TableVersions implements AutoCloseable {
                     + target.state().label() + (takeOver ? ", not a following replay that passed its audit"
                     : target.state() == VersionState.BUILDING ? " (finish or resume its replay first)" : ""));
         }
-        if (kind == Publishing.BUILT && target.state() == VersionState.READY && !"passed".equals(target.audit())) {
+        if ("failed".equals(target.audit())
+                || (kind == Publishing.BUILT && target.state() == VersionState.READY && target.audit() == null)) {
             throw new IllegalArgumentException("cannot publish " + table + " v" + version + ": "
                     + (target.audit() == null ? "it has not passed an audit (the replay's audit did not finish, or none "
                             + "ran); run 'kappa audit --version v" + version + "' and publish it once that passes"

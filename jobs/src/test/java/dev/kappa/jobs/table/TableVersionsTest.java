@@ -153,6 +153,10 @@ class TableVersionsTest {
             versions.update(2, v -> v.withAudit("failed"));
             assertThatThrownBy(() -> versions.publish(2)).hasMessageContaining("its audit failed");
             assertThatThrownBy(() -> versions.drop(1)).hasMessageContaining("refusing to drop events v1");
+            versions.update(1, v -> v.withAudit("failed"));
+            assertThatThrownBy(() -> versions.publish(1)).as("a published version that failed a later audit")
+                    .hasMessageContaining("its audit failed");
+            versions.update(1, v -> v.withAudit("passed"));
             assertThat(versions.current()).isEqualTo(OptionalInt.of(1));
 
             // a replay that follows the log takes over in one commit, once audited; what it took over
