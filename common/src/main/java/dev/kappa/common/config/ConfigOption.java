@@ -79,14 +79,14 @@ public final class ConfigOption<T> {
             return "";
         }
         if (secret) {
-            return "******";
+            return SecretValues.MASK;
         }
         if (value instanceof Duration d) {
             return TimeUtils.formatWithHighestUnit(d);
         }
         if (value instanceof java.util.Map<?, ?> map) {
             return map.entrySet().stream()
-                    .map(e -> e.getKey() + "=" + (looksSecret(String.valueOf(e.getKey())) ? "******" : e.getValue()))
+                    .map(e -> e.getKey() + "=" + (SecretValues.looksSecret(String.valueOf(e.getKey())) ? SecretValues.MASK : e.getValue()))
                     .collect(Collectors.joining(", ", "{", "}"));
         }
         if (value instanceof List<?> list) {
@@ -96,11 +96,6 @@ public final class ConfigOption<T> {
             return enumName(e);
         }
         return String.valueOf(value);
-    }
-
-    private static boolean looksSecret(String key) {
-        String k = key.toLowerCase(Locale.ROOT);
-        return k.contains("password") || k.contains("secret") || k.contains("jaas") || k.endsWith("key");
     }
 
     static String enumName(Enum<?> e) {

@@ -85,6 +85,10 @@ public final class KappaConfig {
             String origin = origins.get(key);
             Object value = resolveEnv(entry.getValue(), key, origin, env);
             ConfigOption<?> option = options.get(key);
+            if (value instanceof String text && ((option != null && option.secret()) || SecretValues.looksSecret(key)
+                    || refersToSecret(entry.getValue()))) {
+                SecretValues.remember(text);
+            }
             if (option != null && !option.isMap()) {
                 values.put(key, parse(option, value, origin));
                 continue;
@@ -140,7 +144,10 @@ public final class KappaConfig {
         return origins.getOrDefault(option.key(), "default");
     }
 
-    /** Every key with its effective value (secrets masked) and description, for {@code kappa config}. */
+    /**
+     * Every key with its effective value and description, for {@code kappa config}; secrets masked by
+     * key and, wherever else they appear, by value.
+     */
     public String describe() {
         StringBuilder out = new StringBuilder();
         for (ConfigOption<?> option : options.values()) {
@@ -148,14 +155,14 @@ public final class KappaConfig {
                     .append("   (").append(option.type()).append(", ").append(originOf(option)).append(")\n")
                     .append("    ").append(option.description()).append('\n');
         }
-        return out.toString();
+        return SecretValues.mask(out.toString());
     }
 
     private static Object parse(ConfigOption<?> option, Object value, String origin) {
         try {
             return option.parse(value);
         } catch (IllegalArgumentException e) {
-            String shown = option.secret() ? "******" : String.valueOf(value);
+            String shown = option.secret() ? SecretValues.MASK : SecretValues.mask(String.valueOf(value));
             throw new ConfigException(origin + ": invalid value '" + shown + "' for '" + option.key() + "': "
                     + e.getMessage());
         }
@@ -168,6 +175,20 @@ public final class KappaConfig {
             }
         }
         return null;
+    }
+
+    /** A value taken from an environment variable whose name says it holds a secret (KAFKA_PASSWORD). */
+    private static boolean refersToSecret(Object raw) {
+        if (!(raw instanceof String s)) {
+            return false;
+        }
+        Matcher m = ENV_REF.matcher(s);
+        while (m.find()) {
+            if (SecretValues.looksSecret(m.group(1))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Object resolveEnv(Object value, String key, String origin, Map<String, String> env) {

@@ -108,6 +108,27 @@ class KappaConfigTest {
         assertThat(config.describe()).doesNotContain("hunter2").doesNotContain("jaas-secret").contains("SASL_SSL");
     }
 
+    /**
+     * A secret under a key Flink or a file system defines (an Azure account key, an S3 secret) is
+     * masked by its key; one that also appears under a harmless key (a password inside a JDBC URL or
+     * a JAAS line) is masked wherever it appears.
+     */
+    @Test
+    void secretsAreMaskedByKeyAndByValue() throws IOException {
+        Path file = yaml("flink:\n  fs.azure.account.key.acct.blob.core.windows.net: azure-account-key-1\n"
+                + "  s3.secret-key: ${env:S3_SECRET}\nkafka:\n  properties:\n"
+                + "    sasl.jaas.config: 'ScramLoginModule required username=\"kappa\" password=\"scram-pass-77\";'\n"
+                + "    ssl.truststore.location: /etc/kappa/truststore.jks\n"
+                + "    client.id: scram-pass-77-client\n");
+
+        KappaConfig config = KappaConfig.load(file, List.of(), OPTIONS, Map.of("S3_SECRET", "s3-secret-value-9"));
+
+        assertThat(config.describe()).doesNotContain("azure-account-key-1", "s3-secret-value-9", "scram-pass-77")
+                .contains("/etc/kappa/truststore.jks", "******-client");
+        assertThat(SecretValues.mask("connect failed: jdbc:postgresql://db/kappa?password=scram-pass-77"))
+                .isEqualTo("connect failed: jdbc:postgresql://db/kappa?password=******");
+    }
+
     @Test
     void missingEnvironmentVariableFailsNamingIt() throws IOException {
         Path file = yaml("test:\n  password: ${env:NOT_SET_ANYWHERE}\n");

@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.kappa.common.config.ConfigException;
+import dev.kappa.common.config.SecretValues;
 import dev.kappa.common.kafka.LogGapException;
 import dev.kappa.jobs.table.AuditMismatchException;
 import picocli.CommandLine;
@@ -67,6 +68,6 @@ public final class Kappa implements Runnable {
         boolean userFacing = reason instanceof ConfigException || reason instanceof IllegalArgumentException
                 || reason instanceof AuditMismatchException || reason instanceof LogGapException;
         String message = userFacing && reason.getMessage() != null ? reason.getMessage() : reason.toString();
-        return message.replace('\n', ' ');
+        return SecretValues.mask(message).replace('\n', ' ');
     }
 }
