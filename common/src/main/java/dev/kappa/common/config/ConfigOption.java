@@ -86,7 +86,8 @@ public final class ConfigOption<T> {
         }
         if (value instanceof java.util.Map<?, ?> map) {
             return map.entrySet().stream()
-                    .map(e -> e.getKey() + "=" + (SecretValues.looksSecret(String.valueOf(e.getKey())) ? SecretValues.MASK : e.getValue()))
+                    .map(e -> e.getKey() + "="
+                            + (SecretValues.looksSecret(String.valueOf(e.getKey())) ? SecretValues.MASK : e.getValue()))
                     .collect(Collectors.joining(", ", "{", "}"));
         }
         if (value instanceof List<?> list) {

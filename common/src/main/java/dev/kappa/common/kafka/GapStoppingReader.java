@@ -1,9 +1,11 @@
 package dev.kappa.common.kafka;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
 
@@ -43,20 +45,23 @@ final class GapStoppingReader<T> implements SourceReader<T, KafkaPartitionSplit>
             if (gap.isEmpty()) {
                 throw e;
             }
-            throw new SuppressRestartsException(new LogGapException(describe(gap.get().offsetOutOfRangePartitions()), e));
+            throw new SuppressRestartsException(
+                    new LogGapException(describe(gap.get().offsetOutOfRangePartitions()), e));
         }
     }
 
     private String describe(Map<TopicPartition, Long> positions) {
         StringJoiner lost = new StringJoiner("; ");
         StringJoiner beyond = new StringJoiner("; ");
+        Map<TopicPartition, Long> earliest = offsets(positions.keySet(), OffsetSpec.earliest());
+        Map<TopicPartition, Long> latest = offsets(positions.keySet(), OffsetSpec.latest());
         positions.forEach((partition, offset) -> {
-            Optional<Long> end = offset(partition, OffsetSpec.latest());
-            if (end.isPresent() && offset > end.get()) {
-                beyond.add(partition + " offset " + offset + ", its end is " + end.get());
+            Long end = latest.get(partition);
+            if (end != null && offset > end) {
+                beyond.add(partition + " offset " + offset + ", its end is " + end);
             } else {
-                lost.add(partition + " offsets " + offset + " to "
-                        + offset(partition, OffsetSpec.earliest()).map(first -> Long.toString(first - 1)).orElse("?"));
+                Long first = earliest.get(partition);
+                lost.add(partition + " offsets " + offset + " to " + (first != null ? Long.toString(first - 1) : "?"));
             }
         });
         String what = lost.length() > 0
@@ -69,12 +74,18 @@ final class GapStoppingReader<T> implements SourceReader<T, KafkaPartitionSplit>
                 + "earliest.";
     }
 
-    private Optional<Long> offset(TopicPartition partition, OffsetSpec spec) {
+    /** Where each partition's log begins or ends now; empty if Kafka cannot say (the message then says "?"). */
+    private Map<TopicPartition, Long> offsets(Set<TopicPartition> partitions, OffsetSpec spec) {
+        Map<TopicPartition, Long> offsets = new HashMap<>();
         try (KafkaAdmin admin = new KafkaAdmin(settings)) {
-            return Optional.ofNullable(admin.offsets(partition.topic(), spec).get(partition.partition()));
+            for (String topic : partitions.stream().map(TopicPartition::topic).distinct().toList()) {
+                admin.offsets(topic, spec)
+                        .forEach((partition, offset) -> offsets.put(new TopicPartition(topic, partition), offset));
+            }
         } catch (RuntimeException unreachable) {
-            return Optional.empty();
+            return Map.of();
         }
+        return offsets;
     }
 
     @Override

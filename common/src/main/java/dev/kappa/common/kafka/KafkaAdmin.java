@@ -215,14 +215,12 @@ public final class KafkaAdmin implements AutoCloseable {
      * it starts, and returns what it said.
      */
     public Optional<String> checkRetention(String topic) {
-        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-        Config config = await(admin.describeConfigs(List.of(resource)).all(),
-                "cannot read the configuration of topic " + topic).get(resource);
+        Config config = topicConfig(topic);
         List<String> removes = new ArrayList<>();
         String millis = value(config, TopicConfig.RETENTION_MS_CONFIG);
         if (millis != null && Long.parseLong(millis) >= 0) {
-            removes.add("deletes records after " + TimeUtils.formatWithHighestUnit(Duration.ofMillis(Long.parseLong(millis)))
-                    + " (retention.ms)");
+            removes.add("deletes records after "
+                    + TimeUtils.formatWithHighestUnit(Duration.ofMillis(Long.parseLong(millis))) + " (retention.ms)");
         }
         String bytes = value(config, TopicConfig.RETENTION_BYTES_CONFIG);
         if (bytes != null && Long.parseLong(bytes) >= 0) {
@@ -242,6 +240,12 @@ public final class KafkaAdmin implements AutoCloseable {
         return Optional.of(warning);
     }
 
+    private Config topicConfig(String topic) {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        return await(admin.describeConfigs(List.of(resource)).all(), "cannot read the configuration of topic " + topic)
+                .get(resource);
+    }
+
     private static String value(Config config, String name) {
         ConfigEntry entry = config.get(name);
         return entry == null ? null : entry.value();
@@ -254,11 +258,8 @@ public final class KafkaAdmin implements AutoCloseable {
      * incompressible data. A larger record fails the producer, and with it the job, on every restart.
      */
     public int maxRecordBytes(String topic) {
-        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-        Config config = await(admin.describeConfigs(List.of(resource)).all(),
-                "cannot read the configuration of topic " + topic).get(resource);
-        ConfigEntry entry = config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
-        long limit = entry == null || entry.value() == null ? Integer.MAX_VALUE : Long.parseLong(entry.value());
+        String topicLimit = value(topicConfig(topic), TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+        long limit = topicLimit == null ? Integer.MAX_VALUE : Long.parseLong(topicLimit);
         limit = Math.min(limit, Long.parseLong(kafka.clientProperties().getOrDefault(
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "1048576")));
         return (int) Math.max(0, limit - RECORD_FRAMING_BYTES - limit / 64);

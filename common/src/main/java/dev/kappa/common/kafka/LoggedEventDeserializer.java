@@ -20,8 +20,8 @@ public final class LoggedEventDeserializer implements KafkaRecordDeserialization
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<LoggedEvent> out) {
         String eventId = record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
-        out.collect(new LoggedEvent(new CanonicalEvent(eventId, EventTimeHeader.eventTime(record), record.value()), record.topic(),
-                record.partition(), record.offset()));
+        CanonicalEvent event = new CanonicalEvent(eventId, EventTimeHeader.eventTime(record), record.value());
+        out.collect(new LoggedEvent(event, record.topic(), record.partition(), record.offset()));
     }
 
     @Override

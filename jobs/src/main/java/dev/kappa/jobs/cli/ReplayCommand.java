@@ -43,7 +43,8 @@ final class ReplayCommand implements Runnable {
 
     @Override
     public void run() {
-        ReplayJob.Request request = new ReplayJob.Request(IsoInstant.orEarliest("--from", from), resume, publish, follow);
+        ReplayJob.Request request = new ReplayJob.Request(IsoInstant.orEarliest("--from", from), resume, publish,
+                follow);
         ReplayJob.Outcome outcome;
         try {
             outcome = ReplayJob.run(table.load(), request, System.out);

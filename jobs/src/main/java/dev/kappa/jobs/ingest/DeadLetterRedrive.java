@@ -61,7 +61,10 @@ public final class DeadLetterRedrive {
     private DeadLetterRedrive() {
     }
 
-    /** Re-drives the letters of topics.dlq written since {@code since} (null: all) with reason {@code reason} (null: any). */
+    /**
+     * Re-drives the letters of topics.dlq written since {@code since} (null: all) with reason
+     * {@code reason} (null: any).
+     */
     public static Report run(KappaConfig config, String reason, Instant since) {
         KafkaSettings kafka = KafkaSettings.from(config);
         String raw = config.get(CommonOptions.TOPIC_RAW);
@@ -73,8 +76,7 @@ public final class DeadLetterRedrive {
             admin.requireTopics(List.of(raw, config.get(CommonOptions.TOPIC_VALID), dlq));
             range = LogRange.capture(admin, dlq, since);
             rawLimit = admin.maxRecordBytes(raw);
-            settings = IngestSettings.from(config).withRecordLimits(
-                    admin.maxRecordBytes(config.get(CommonOptions.TOPIC_VALID)), admin.maxRecordBytes(dlq));
+            settings = IngestSettings.withTopicLimits(config, admin);
         }
         Redrive redrive = new Redrive(raw, reason, settings, rawLimit);
         try (KafkaProducer<byte[], byte[]> producer = producer(kafka)) {
@@ -115,7 +117,8 @@ public final class DeadLetterRedrive {
             }
             read++;
             String sourceTopic = DeadLetterHeaders.get(letter.headers(), DeadLetterHeaders.SOURCE_TOPIC);
-            if (!raw.equals(sourceTopic) && DeadLetterHeaders.get(letter.headers(), DeadLetterHeaders.SOURCE_FILE) == null) {
+            boolean fromFile = DeadLetterHeaders.get(letter.headers(), DeadLetterHeaders.SOURCE_FILE) != null;
+            if (!raw.equals(sourceTopic) && !fromFile) {
                 notIngests++;
                 return;
             }
@@ -166,8 +169,7 @@ public final class DeadLetterRedrive {
                 try {
                     bytes += ClaimCheckStore.length(claim);
                 } catch (IOException e) {
-                    throw new UncheckedIOException("dead letter " + letter.partition() + "@" + letter.offset()
-                            + " keeps its bytes at " + claim + ", which cannot be read: " + e.getMessage(), e);
+                    throw unreadable(letter, claim, e);
                 }
             }
         }
@@ -196,8 +198,7 @@ public final class DeadLetterRedrive {
         try {
             bytes = claim == null ? carried : ClaimCheckStore.read(claim);
         } catch (IOException e) {
-            throw new UncheckedIOException("dead letter " + letter.partition() + "@" + letter.offset()
-                    + " keeps its bytes at " + claim + ", which cannot be read: " + e.getMessage(), e);
+            throw unreadable(letter, claim, e);
         }
         if (DeadLetterHeaders.get(letter.headers(), DeadLetterHeaders.ENCRYPTION) == null) {
             return bytes;
@@ -210,8 +211,14 @@ public final class DeadLetterRedrive {
             return DeadLetterSeal.open(bytes, settings.piiKey());
         } catch (GeneralSecurityException e) {
             throw new ConfigException("dead letter " + letter.partition() + "@" + letter.offset() + " does not open "
-                    + "with this ingest.pii.key: it was sealed under another one (the key ingest had when it parked it)");
+                    + "with this ingest.pii.key: it was sealed under another one (the key ingest had when it parked "
+                    + "it)");
         }
+    }
+
+    private static UncheckedIOException unreadable(ConsumerRecord<byte[], byte[]> letter, String claim, IOException e) {
+        return new UncheckedIOException("dead letter " + letter.partition() + "@" + letter.offset()
+                + " keeps its bytes at " + claim + ", which cannot be read: " + e.getMessage(), e);
     }
 
     private static KafkaProducer<byte[], byte[]> producer(KafkaSettings kafka) {

@@ -122,9 +122,7 @@ public final class IngestJob {
         DeliveryGuarantee guarantee = config.get(IngestOptions.DELIVERY);
         IngestSettings settings;
         try (KafkaAdmin admin = new KafkaAdmin(kafka)) {
-            settings = IngestSettings.from(config).withRecordLimits(
-                    admin.maxRecordBytes(config.get(CommonOptions.TOPIC_VALID)),
-                    admin.maxRecordBytes(config.get(CommonOptions.TOPIC_DLQ)));
+            settings = IngestSettings.withTopicLimits(config, admin);
         }
         define(raw, settings,
                 KafkaConnectors.sink(kafka, new CanonicalEventSerializer(config.get(CommonOptions.TOPIC_VALID)),

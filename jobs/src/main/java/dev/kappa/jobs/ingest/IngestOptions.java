@@ -74,8 +74,8 @@ public final class IngestOptions {
     }
 
     public static List<ConfigOption<?>> all() {
-        return List.of(START, DELIVERY, MISSING_ID, UNKNOWN_FIELDS, MAX_RECORD_BYTES, CLAIM_CHECK_DIR, MAX_DEPTH, MIN_EVENT_TIME,
-                MAX_FUTURE_SKEW, PII_FIELDS, PII_KEY);
+        return List.of(START, DELIVERY, MISSING_ID, UNKNOWN_FIELDS, MAX_RECORD_BYTES, CLAIM_CHECK_DIR, MAX_DEPTH,
+                MIN_EVENT_TIME, MAX_FUTURE_SKEW, PII_FIELDS, PII_KEY);
     }
 
     /** What to do with an event that has no event_id. */

@@ -3,9 +3,11 @@ package dev.kappa.jobs.ingest;
 import java.io.Serializable;
 import java.util.List;
 
+import dev.kappa.common.config.CommonOptions;
 import dev.kappa.common.config.ConfigException;
 import dev.kappa.common.config.KappaConfig;
 import dev.kappa.common.event.ParsePolicy;
+import dev.kappa.common.kafka.KafkaAdmin;
 
 /**
  * The part of the configuration the normalizer needs on the task managers.
@@ -43,9 +45,12 @@ public record IngestSettings(ParsePolicy policy, IngestOptions.MissingId missing
                 Integer.MAX_VALUE, Integer.MAX_VALUE);
     }
 
-    /** These settings with the record limits of the topics the job writes. */
-    public IngestSettings withRecordLimits(int valid, int deadLetters) {
-        return new IngestSettings(policy, missingId, piiFields, piiKey, claimChecks, valid, deadLetters);
+    /** The settings of {@code config} with the record limits of the topics ingest writes, read from Kafka. */
+    public static IngestSettings withTopicLimits(KappaConfig config, KafkaAdmin admin) {
+        IngestSettings settings = from(config);
+        return new IngestSettings(settings.policy, settings.missingId, settings.piiFields, settings.piiKey,
+                settings.claimChecks, admin.maxRecordBytes(config.get(CommonOptions.TOPIC_VALID)),
+                admin.maxRecordBytes(config.get(CommonOptions.TOPIC_DLQ)));
     }
 
     /** Never prints the key: settings end up in logs and in the Flink web UI. */
