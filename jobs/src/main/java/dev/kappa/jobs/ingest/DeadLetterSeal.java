@@ -48,6 +48,11 @@ public final class DeadLetterSeal {
     private final SecureRandom random = new SecureRandom();
     private final ObjectMapper json = new ObjectMapper();
 
+    /** The seal ingest's settings call for: null when no PII fields are configured, as letters then stay in clear. */
+    static DeadLetterSeal of(IngestSettings settings) {
+        return settings.piiFields().isEmpty() ? null : new DeadLetterSeal(settings.piiFields(), settings.piiKey());
+    }
+
     public DeadLetterSeal(List<String> piiFields, String piiKey) {
         this.key = new SecretKeySpec(derive(piiKey, KEY_PURPOSE), "AES");
         this.nameKey = new SecretKeySpec(derive(piiKey, NAME_PURPOSE), "HmacSHA256");

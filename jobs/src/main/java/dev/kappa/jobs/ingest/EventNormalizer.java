@@ -59,7 +59,7 @@ public final class EventNormalizer extends ProcessFunction<RawRecord, CanonicalE
 
     @Override
     public void open(OpenContext openContext) {
-        seal = settings.piiFields().isEmpty() ? null : new DeadLetterSeal(settings.piiFields(), settings.piiKey());
+        seal = DeadLetterSeal.of(settings);
         valid = Tally.register(getRuntimeContext(), VALID);
         dead = Tally.register(getRuntimeContext(), DEAD);
         derivedIds = Tally.register(getRuntimeContext(), DERIVED_IDS);

@@ -107,8 +107,7 @@ public final class NdjsonFileFormat implements BulkFormat<RawRecord, FileSourceS
             this.idPrefix = "file-" + contentHash(path) + "-";
             this.maxRecordBytes = settings.policy().maxRecordBytes();
             this.claimChecks = settings.claimChecks();
-            this.seal = settings.piiFields().isEmpty() ? null
-                    : new DeadLetterSeal(settings.piiFields(), settings.piiKey());
+            this.seal = DeadLetterSeal.of(settings);
             CheckpointedPosition position = split.getReaderPosition()
                     .orElse(new CheckpointedPosition(0, 0));
             this.stream = path.getFileSystem().open(path);
