@@ -53,6 +53,19 @@ public final class SecretValues {
         }
     }
 
+    /**
+     * Remembers the secret values among command-line arguments before they are parsed: each
+     * {@code key=value} whose key {@link #looksSecret looks secret}, as {@code --set} takes them.
+     */
+    public static void rememberSettings(String... args) {
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            if (eq > 0 && looksSecret(arg.substring(0, eq))) {
+                remember(arg.substring(eq + 1));
+            }
+        }
+    }
+
     /** {@code text} with every remembered secret replaced by {@link #MASK}. */
     public static String mask(String text) {
         if (text == null) {

@@ -38,6 +38,16 @@ public final class Kappa implements Runnable {
 
     public static int execute(String... args) {
         CommandLine commandLine = new CommandLine(new Kappa());
+        // a mistyped option echoes the whole command line, --set kafka.properties.sasl.jaas.config=... included
+        SecretValues.rememberSettings(args);
+        commandLine.setParameterExceptionHandler((failure, parsed) -> {
+            CommandLine cmd = failure.getCommandLine();
+            cmd.getErr().println(SecretValues.mask(failure.getMessage()));
+            if (!CommandLine.UnmatchedArgumentException.printSuggestions(failure, cmd.getErr())) {
+                cmd.usage(cmd.getErr());
+            }
+            return BAD_CONFIG;
+        });
         commandLine.setExecutionExceptionHandler((failure, cmd, parsed) -> {
             Throwable reason = rootCause(failure);
             // "kappa table drop", not just "drop"

@@ -97,6 +97,15 @@ class KappaCliTest {
     }
 
     @Test
+    void aMistypedOptionDoesNotEchoTheSecretsOnTheCommandLine() {
+        assertThat(Kappa.execute("dedup", "--bounded", "--frobnicate", "--set",
+                "kafka.properties.sasl.jaas.config=ScramLoginModule required username=\"u\" password=\"cli-pass-31\";",
+                "--set", "flink.s3.secret-key=cli-s3-key-9")).isEqualTo(Kappa.BAD_CONFIG);
+        assertThat(console.stderr()).contains("Unknown option: '--frobnicate'").doesNotContain(
+                "cli-pass-31", "cli-s3-key-9");
+    }
+
+    @Test
     void shippedConfigsParse() {
         Path conf = Path.of(System.getProperty("maven.multiModuleProjectDirectory", ".."), "conf");
         assertThat(Kappa.execute("config", "--conf", conf.resolve("local.yaml").toString())).isZero();
