@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.apache.kafka.common.Uuid;
 
@@ -26,12 +28,18 @@ public final class BrokerMain {
             Files.createDirectories(dataDir);
             Path properties = LocalKafkaBroker.writeServerProperties(dataDir, Integer.parseInt(args[2]),
                     Integer.parseInt(args[3]));
-            format(properties.toString(), clusterId(dataDir.resolve("cluster.id")));
+            format(properties.toString(), clusterId(dataDir.resolve("cluster.id")), List.of());
             kafka.Kafka.main(new String[] {properties.toString()});
             return;
         }
         String propertiesFile = args[0];
-        format(propertiesFile, args[1]);
+        // a third argument is a file of further storage tool arguments (SecuredListener.formatCredentials)
+        List<String> extraArgs = List.of();
+        if (args.length > 2) {
+            extraArgs = Files.readAllLines(Path.of(args[2]));
+            Files.delete(Path.of(args[2])); // it holds a password, needed only once
+        }
+        format(propertiesFile, args[1], extraArgs);
         Thread watchdog = new Thread(BrokerMain::exitWhenParentGone, "parent-watchdog");
         watchdog.setDaemon(true);
         watchdog.start();
@@ -47,10 +55,11 @@ public final class BrokerMain {
     }
 
     /** Formats the storage once; {@code --ignore-formatted} keeps the data of an earlier run. */
-    private static void format(String propertiesFile, String clusterId) {
-        int formatted = kafka.tools.StorageTool.execute(
-                new String[] {"format", "-t", clusterId, "-c", propertiesFile, "--ignore-formatted"},
-                new PrintStream(System.err, true));
+    private static void format(String propertiesFile, String clusterId, List<String> extraArgs) {
+        List<String> args = new ArrayList<>(List.of("format", "-t", clusterId, "-c", propertiesFile,
+                "--ignore-formatted"));
+        args.addAll(extraArgs);
+        int formatted = kafka.tools.StorageTool.execute(args.toArray(String[]::new), new PrintStream(System.err, true));
         if (formatted != 0) {
             System.err.println("kafka storage format failed with exit code " + formatted);
             System.exit(formatted);

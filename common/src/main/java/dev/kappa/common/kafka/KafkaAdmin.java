@@ -7,8 +7,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -18,19 +20,33 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.DescribeConsumerGroupsOptions;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.Node;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.InvalidTxnTimeoutException;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -116,10 +132,56 @@ public final class KafkaAdmin implements AutoCloseable {
     }
 
     /**
-     * Kafka aborts a transaction that stays open longer than its timeout and refuses a timeout above
-     * the broker's {@code transaction.max.timeout.ms}; either way an exactly-once sink cannot commit.
+     * Checks that the configured principal may do what a job does on Kafka: read {@code reads} and
+     * commit its offsets as {@code group}, write {@code writes}. A missing ACL would otherwise fail the
+     * job after submission, on every restart; here it fails once, naming every ACL to grant.
      */
-    public void verifyTransactionTimeout(Duration longestTransaction) {
+    public void verifyAccess(String group, Collection<String> reads, Collection<String> writes) {
+        List<String> missing = new ArrayList<>();
+        Set<String> topics = new TreeSet<>(reads);
+        topics.addAll(writes);
+        Map<String, Set<AclOperation>> allowed = allowedOn(topics);
+        for (String topic : topics) {
+            if (reads.contains(topic) && !allowed.get(topic).contains(AclOperation.READ)) {
+                missing.add("Read on topic " + topic);
+            }
+            if (writes.contains(topic) && !allowed.get(topic).contains(AclOperation.WRITE)) {
+                missing.add("Write on topic " + topic);
+            }
+        }
+        if (!reads.isEmpty()) {
+            try {
+                Set<AclOperation> onGroup = admin.describeConsumerGroups(List.of(group),
+                        new DescribeConsumerGroupsOptions().includeAuthorizedOperations(true))
+                        .describedGroups().get(group).get(TIMEOUT_SECONDS, TimeUnit.SECONDS).authorizedOperations();
+                if (onGroup != null && !onGroup.contains(AclOperation.READ)) {
+                    missing.add("Read on group " + group);
+                }
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof GroupAuthorizationException) {
+                    missing.add("Read on group " + group);
+                } else if (!(e.getCause() instanceof GroupIdNotFoundException)) {
+                    // a group that does not exist yet was described, so Describe is allowed; whether Read is,
+                    // the broker tells only of an existing group (without it, offset commits fail with a warning)
+                    throw failure("cannot describe consumer group " + group, e.getCause());
+                }
+            } catch (InterruptedException | TimeoutException e) {
+                throw failure("cannot describe consumer group " + group, e);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw accessDenied(missing);
+        }
+    }
+
+    /**
+     * Checks the transactions of the exactly-once sinks job {@code jobName} writes {@code topics} with:
+     * the transaction timeout must outlast the longest a transaction stays open (Kafka would abort one a
+     * slow checkpoint still commits), the broker must accept it ({@code transaction.max.timeout.ms}),
+     * and the principal must hold Write on the sinks' transactional ids. The broker answers the last
+     * two itself: a producer initializes one id of each sink's prefix, as the sink will.
+     */
+    public void verifyTransactions(String jobName, Collection<String> topics, Duration longestTransaction) {
         Duration timeout = kafka.transactionTimeout();
         String key = CommonOptions.TRANSACTION_TIMEOUT.key();
         if (timeout.compareTo(longestTransaction) <= 0) {
@@ -130,13 +192,84 @@ public final class KafkaAdmin implements AutoCloseable {
                     + "transaction that a slow checkpoint still commits, and its records would be lost. Raise "
                     + key + " or lower checkpoint.timeout");
         }
-        Duration brokerMax = Duration.ofMillis(Long.parseLong(brokerConfig("transaction.max.timeout.ms")));
-        if (timeout.compareTo(brokerMax) > 0) {
-            throw new ConfigException(key + " (" + TimeUtils.formatWithHighestUnit(timeout)
-                    + ") exceeds the broker's transaction.max.timeout.ms ("
-                    + TimeUtils.formatWithHighestUnit(brokerMax) + ") on " + kafka.bootstrapServers()
-                    + ": lower " + key + " or raise the broker limit");
+        // the sink looks for transactions an earlier run left open among the producers of its topics,
+        // which Kafka shows only to a principal that may read them
+        List<String> missing = new ArrayList<>();
+        allowedOn(topics).forEach((topic, operations) -> {
+            if (!operations.contains(AclOperation.READ)) {
+                missing.add("Read on topic " + topic + " (an exactly-once sink describes its producers)");
+            }
+        });
+        if (!missing.isEmpty()) {
+            throw accessDenied(missing);
         }
+        for (String topic : topics) {
+            initTransactions(KafkaConnectors.transactionalIdPrefix(jobName, topic), timeout);
+        }
+    }
+
+    /** What the principal may do on each topic; nothing on a topic it may not even describe. */
+    private Map<String, Set<AclOperation>> allowedOn(Collection<String> topics) {
+        var described = admin.describeTopics(topics, new DescribeTopicsOptions().includeAuthorizedOperations(true))
+                .topicNameValues();
+        Map<String, Set<AclOperation>> allowed = new TreeMap<>();
+        for (String topic : topics) {
+            try {
+                allowed.put(topic, described.get(topic).get(TIMEOUT_SECONDS, TimeUnit.SECONDS).authorizedOperations());
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicAuthorizationException)) {
+                    throw failure("cannot describe topic " + topic, e.getCause());
+                }
+                allowed.put(topic, Set.of());
+            } catch (InterruptedException | TimeoutException e) {
+                throw failure("cannot describe topic " + topic, e);
+            }
+        }
+        return allowed;
+    }
+
+    private void initTransactions(String prefix, Duration timeout) {
+        String key = CommonOptions.TRANSACTION_TIMEOUT.key();
+        Properties props = kafka.toProperties();
+        // never opens a transaction, so the sink's recovery, which aborts open ones, never sees this id
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, prefix + "-access-check");
+        props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(timeout.toMillis()));
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS)));
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            producer.initTransactions();
+        } catch (KafkaException e) {
+            // the producer reports this refusal as a plain KafkaException that only quotes the broker's error
+            if (causedBy(e, InvalidTxnTimeoutException.class)
+                    || String.valueOf(e.getMessage()).contains(Errors.INVALID_TRANSACTION_TIMEOUT.message())) {
+                throw new ConfigException(key + " (" + TimeUtils.formatWithHighestUnit(timeout)
+                        + ") exceeds the broker's transaction.max.timeout.ms on " + kafka.bootstrapServers()
+                        + " (the broker refused it): lower " + key + " or raise the broker limit");
+            }
+            if (causedBy(e, TransactionalIdAuthorizationException.class)) {
+                throw accessDenied(List.of("Write on transactional ids with prefix " + prefix));
+            }
+            throw failure("cannot start a transaction", e);
+        }
+    }
+
+    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+        return cause(failure, type) != null;
+    }
+
+    /** The first {@code type} in {@code failure}'s chain of causes, or null. */
+    private static Throwable cause(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return cause;
+            }
+        }
+        return null;
+    }
+
+    private ConfigException accessDenied(List<String> missing) {
+        return new ConfigException(kafka.principal() + " on " + kafka.listener() + " lacks the ACL(s) "
+                + String.join(", ", missing) + ": grant them (README, Security: the ACLs of each job)");
     }
 
     /**
@@ -265,22 +398,6 @@ public final class KafkaAdmin implements AutoCloseable {
         return (int) Math.max(0, limit - RECORD_FRAMING_BYTES - limit / 64);
     }
 
-    private String brokerConfig(String name) {
-        Collection<Node> nodes = await(admin.describeCluster().nodes(), "cannot reach Kafka");
-        if (nodes.isEmpty()) {
-            throw new ConfigException("Kafka at " + kafka.bootstrapServers() + " reports no brokers");
-        }
-        ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER,
-                Integer.toString(nodes.iterator().next().id()));
-        Map<ConfigResource, Config> configs = await(admin.describeConfigs(List.of(broker)).all(),
-                "cannot read the broker's configuration");
-        ConfigEntry entry = configs.get(broker).get(name);
-        if (entry == null || entry.value() == null) {
-            throw new ConfigException("the broker at " + kafka.bootstrapServers() + " does not report " + name);
-        }
-        return entry.value();
-    }
-
     private <T> T await(org.apache.kafka.common.KafkaFuture<T> future, String what) {
         try {
             return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -295,9 +412,33 @@ public final class KafkaAdmin implements AutoCloseable {
         if (cause instanceof InterruptedException) {
             Thread.currentThread().interrupt();
         }
+        Throwable login = cause(cause, SaslAuthenticationException.class);
+        if (login != null) {
+            return new ConfigException(what + ": Kafka refused the login of " + kafka.principal() + " on "
+                    + kafka.listener() + " (" + login.getMessage() + "): check the user and password in "
+                    + "kafka.properties.sasl.jaas.config and kafka.properties.sasl.mechanism");
+        }
+        if (causedBy(cause, SslAuthenticationException.class)) {
+            return new ConfigException(what + ": the TLS handshake with " + kafka.listener() + " failed ("
+                    + innermost(cause).getMessage() + "): if the broker's certificate is not trusted, point "
+                    + "kafka.properties.ssl.truststore.location at a truststore that holds its CA");
+        }
+        Throwable denied = cause(cause, AuthorizationException.class);
+        if (denied != null) {
+            return new ConfigException(what + ": " + kafka.principal() + " on " + kafka.listener()
+                    + " is not allowed to (" + denied.getMessage() + "): grant the ACL (README, Security)");
+        }
         String reason = cause instanceof TimeoutException || cause instanceof org.apache.kafka.common.errors.TimeoutException
                 ? "no answer within " + TIMEOUT_SECONDS + " s" : cause.getMessage();
         return new ConfigException(what + " at " + kafka.bootstrapServers() + ": " + reason);
+    }
+
+    private static Throwable innermost(Throwable failure) {
+        Throwable cause = failure;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 
     @Override

@@ -84,11 +84,16 @@ public final class KafkaConnectors {
         SINK_PRODUCER.forEach(builder::setProperty);
         kafka.clientProperties().forEach(builder::setProperty);
         if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
-            builder.setTransactionalIdPrefix(jobName + "-" + serializer.topic())
+            builder.setTransactionalIdPrefix(transactionalIdPrefix(jobName, serializer.topic()))
                     .setTransactionNamingStrategy(TransactionNamingStrategy.POOLING)
                     .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
                             Long.toString(kafka.transactionTimeout().toMillis()));
         }
         return builder.build();
+    }
+
+    /** What the transactional ids of job {@code jobName}'s exactly-once sink to {@code topic} start with. */
+    public static String transactionalIdPrefix(String jobName, String topic) {
+        return jobName + "-" + topic;
     }
 }

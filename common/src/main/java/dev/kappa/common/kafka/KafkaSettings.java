@@ -4,8 +4,11 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.common.config.SaslConfigs;
 
 import dev.kappa.common.config.CommonOptions;
 import dev.kappa.common.config.KappaConfig;
@@ -14,6 +17,8 @@ import dev.kappa.common.config.KappaConfig;
 public record KafkaSettings(String bootstrapServers, Map<String, String> clientProperties,
         Duration transactionTimeout) implements Serializable {
 
+    private static final Pattern JAAS_USER = Pattern.compile("username=\"([^\"]*)\"");
+
     public static KafkaSettings from(KappaConfig config) {
         return new KafkaSettings(config.get(CommonOptions.BOOTSTRAP_SERVERS),
                 Map.copyOf(config.get(CommonOptions.KAFKA_PROPERTIES)), config.get(CommonOptions.TRANSACTION_TIMEOUT));
@@ -21,6 +26,27 @@ public record KafkaSettings(String bootstrapServers, Map<String, String> clientP
 
     public static KafkaSettings of(String bootstrapServers) {
         return new KafkaSettings(bootstrapServers, Map.of(), CommonOptions.TRANSACTION_TIMEOUT.defaultValue());
+    }
+
+    /** Who the broker will take this client for, as its ACLs name it: {@code User:<name>} for SASL logins. */
+    public String principal() {
+        Matcher user = JAAS_USER.matcher(clientProperties.getOrDefault(SaslConfigs.SASL_JAAS_CONFIG, ""));
+        if (user.find()) {
+            return "principal User:" + user.group(1);
+        }
+        return protocol().contains("SSL") ? "the principal of the client certificate (ssl.keystore.location)"
+                : "principal User:ANONYMOUS";
+    }
+
+    /** The listener this client connects to, as the broker's operator knows it. */
+    public String listener() {
+        String mechanism = clientProperties.get(SaslConfigs.SASL_MECHANISM);
+        return "the " + protocol() + " listener at " + bootstrapServers
+                + (protocol().startsWith("SASL") ? " (" + (mechanism == null ? "GSSAPI" : mechanism) + ")" : "");
+    }
+
+    private String protocol() {
+        return clientProperties.getOrDefault(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "PLAINTEXT");
     }
 
     /** Properties for a plain Kafka client (admin, producer, consumer) outside Flink. */

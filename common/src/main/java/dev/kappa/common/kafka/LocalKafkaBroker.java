@@ -6,12 +6,16 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
+
+import dev.kappa.common.config.CommonOptions;
 
 /**
  * A real single-node Kafka broker (KRaft, combined broker and controller) in a child JVM, built
@@ -25,32 +29,59 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private final Process process;
     private final Path dataDir;
     private final String bootstrapServers;
+    private final SecuredListener security;
 
-    private LocalKafkaBroker(Process process, Path dataDir, String bootstrapServers) {
+    private LocalKafkaBroker(Process process, Path dataDir, String bootstrapServers, SecuredListener security) {
         this.process = process;
         this.dataDir = dataDir;
         this.bootstrapServers = bootstrapServers;
+        this.security = security;
     }
 
-    /** Starts a broker with its logs and data under {@code dataDir} and waits until it answers. */
+    /** Starts a PLAINTEXT broker with its logs and data under {@code dataDir} and waits until it answers. */
     public static LocalKafkaBroker start(Path dataDir) {
+        return start(dataDir, null);
+    }
+
+    /**
+     * Starts a broker that accepts clients only over SASL_SSL with SCRAM-SHA-512 and authorizes every
+     * request by ACL ({@link SecuredListener}): the settings of a production cluster, to prove the
+     * suite against them. Clients connect with {@link #clientProperties}.
+     */
+    public static LocalKafkaBroker startSecured(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+            return start(dataDir, SecuredListener.create(dataDir.resolve("tls")));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare a secured Kafka broker in " + dataDir, e);
+        }
+    }
+
+    private static LocalKafkaBroker start(Path dataDir, SecuredListener security) {
         try {
             Files.createDirectories(dataDir);
             int port = freePort();
             int controllerPort = freePort();
             Path properties = writeServerProperties(dataDir, port, controllerPort);
+            if (security != null) {
+                security.configure(properties, port, controllerPort);
+            }
             Path log4j = dataDir.resolve("log4j2.properties");
             Files.writeString(log4j, logConfig(dataDir.resolve("broker.log")));
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> command = List.of(java, "-Xms256m", "-Xmx1g", "-XX:+UseParallelGC",
+            List<String> command = new ArrayList<>(List.of(java, "-Xms256m", "-Xmx1g", "-XX:+UseParallelGC",
                     "-Dlog4j2.configurationFile=" + log4j.toUri(),
                     "-cp", System.getProperty("java.class.path"),
-                    BrokerMain.class.getName(), properties.toString(), Uuid.randomUuid().toString());
+                    BrokerMain.class.getName(), properties.toString(), Uuid.randomUuid().toString()));
+            if (security != null) {
+                // the super user's SCRAM credential has to be in the storage before the broker starts
+                command.add(security.formatCredentials().toString());
+            }
             Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(dataDir.resolve("broker.out").toFile())
                     .start();
-            LocalKafkaBroker broker = new LocalKafkaBroker(process, dataDir, "127.0.0.1:" + port);
+            LocalKafkaBroker broker = new LocalKafkaBroker(process, dataDir, "127.0.0.1:" + port, security);
             broker.awaitReady();
             return broker;
         } catch (IOException e) {
@@ -62,9 +93,31 @@ public final class LocalKafkaBroker implements AutoCloseable {
         return bootstrapServers;
     }
 
+    /**
+     * The Kafka client settings ({@code kafka.properties.*}) of {@code user} on this broker: none on a
+     * PLAINTEXT broker, else SASL_SSL with SCRAM-SHA-512 and a truststore holding the broker's certificate.
+     */
+    public Map<String, String> clientProperties(String user, String password) {
+        return security == null ? Map.of() : security.clientProperties(user, password);
+    }
+
+    /** The client settings of the broker's super user, who may do anything, ACLs included. */
+    public Map<String, String> superUserProperties() {
+        return security == null ? Map.of() : security.superUserProperties();
+    }
+
+    /** The PKCS12 truststore clients of a secured broker trust it by. */
+    public Path truststore() {
+        if (security == null) {
+            throw new IllegalStateException("a PLAINTEXT broker has no truststore");
+        }
+        return security.truststore();
+    }
+
     private void awaitReady() {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        var props = KafkaSettings.of(bootstrapServers).toProperties();
+        var props = new KafkaSettings(bootstrapServers, superUserProperties(),
+                CommonOptions.TRANSACTION_TIMEOUT.defaultValue()).toProperties();
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "2000");
         try (Admin admin = Admin.create(props)) {

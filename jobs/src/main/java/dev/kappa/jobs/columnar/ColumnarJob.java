@@ -121,6 +121,7 @@ public final class ColumnarJob {
         String unique = config.get(CommonOptions.TOPIC_UNIQUE);
         try (KafkaAdmin admin = new KafkaAdmin(KafkaSettings.from(config))) {
             admin.requireTopics(List.of(unique));
+            admin.verifyAccess(jobName, List.of(unique), List.of());
             admin.checkRetention(unique);
         }
         try (TableVersions versions = TableVersions.open(settings.catalog(), settings.table())) {

@@ -81,9 +81,11 @@ public final class DedupJob {
                     + "'): the job would read its own output");
         }
         try (KafkaAdmin admin = new KafkaAdmin(KafkaSettings.from(config))) {
-            admin.requireTopics(List.of(valid, unique, config.get(CommonOptions.TOPIC_DLQ)));
+            List<String> writes = List.of(unique, config.get(CommonOptions.TOPIC_DLQ));
+            admin.requireTopics(List.of(valid, writes.get(0), writes.get(1)));
+            admin.verifyAccess(jobName, List.of(valid), writes);
             admin.checkRetention(valid);
-            admin.verifyTransactionTimeout(FlinkEnvironments.longestTransaction(config));
+            admin.verifyTransactions(jobName, writes, FlinkEnvironments.longestTransaction(config));
         }
         StreamExecutionEnvironment env = FlinkEnvironments.create(config);
         defineToKafka(kafkaSource(env, config, jobName, bounded), config, jobName);

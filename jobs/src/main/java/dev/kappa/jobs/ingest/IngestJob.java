@@ -83,8 +83,11 @@ public final class IngestJob {
                 topics.add(config.get(CommonOptions.TOPIC_RAW));
             }
             admin.requireTopics(topics);
+            List<String> writes = topics.subList(0, 2);
+            admin.verifyAccess(jobName, input.fromFiles() ? List.of() : List.of(config.get(CommonOptions.TOPIC_RAW)),
+                    writes);
             if (config.get(IngestOptions.DELIVERY) == DeliveryGuarantee.EXACTLY_ONCE) {
-                admin.verifyTransactionTimeout(FlinkEnvironments.longestTransaction(config));
+                admin.verifyTransactions(jobName, writes, FlinkEnvironments.longestTransaction(config));
             }
         }
 

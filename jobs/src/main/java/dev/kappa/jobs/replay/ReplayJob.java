@@ -104,9 +104,9 @@ public final class ReplayJob {
         try (KafkaAdmin admin = new KafkaAdmin(kafka)) {
             admin.requireTopics(List.of(topic, dlq));
             admin.checkRetention(topic).ifPresent(warning -> out.println("  replay    warning: " + warning));
-            admin.verifyTransactionTimeout(FlinkEnvironments.longestTransaction(config));
             if (request.resume()) {
                 version = resumable(versions, request.follow());
+                verifyAccess(admin, config, version.job(), topic, dlq);
                 WriterGuard.refuseIfRunning(table.table(), version);
                 recoveryPath = config.get(CommonOptions.FLINK).get(StateRecoveryOptions.SAVEPOINT_PATH.key());
                 if (recoveryPath == null) {
@@ -119,6 +119,7 @@ public final class ReplayJob {
                 String base = FlinkEnvironments.configuredJobName(config);
                 // per version: a resumed replay looks for its checkpoints under its job's name
                 String job = (base != null ? base : "kappa-replay") + "-" + table.table() + "-v" + number;
+                verifyAccess(admin, config, job, topic, dlq);
                 String checkpoints = new Path(new Path(config.get(CommonOptions.CHECKPOINT_DIR)), job).toString();
                 LogRange range = LogRange.capture(admin, topic, request.from());
                 version = versions.add(request.follow() ? TableVersion.following(number, job, range, checkpoints)
@@ -152,6 +153,12 @@ public final class ReplayJob {
         ReplayProgress progress = version.follows() ? null : ReplayProgress.start(kafka, version.range(),
                 version.job(), config.get(ReplayOptions.PROGRESS_INTERVAL), out);
         return new Started(versions, version, jobConfig, client, progress, FlinkEnvironments.detached(env));
+    }
+
+    /** The replay reads its source and, to audit the version, the dead letters; dedup parks letters exactly-once. */
+    private static void verifyAccess(KafkaAdmin admin, KappaConfig config, String job, String topic, String dlq) {
+        admin.verifyAccess(job, List.of(topic, dlq), List.of(dlq));
+        admin.verifyTransactions(job, List.of(dlq), FlinkEnvironments.longestTransaction(config));
     }
 
     /**

@@ -267,7 +267,8 @@ class IngestJobITCase {
         KappaConfig config = TestConfigs.ingest(raw, valid, dlq, tmp, "ingest.delivery=exactly-once",
                 "checkpoint.interval=300ms", "checkpoint.timeout=2s", "kafka.transaction-timeout=10s");
         try (KafkaAdmin admin = new KafkaAdmin(KafkaSettings.from(config))) {
-            admin.verifyTransactionTimeout(FlinkEnvironments.longestTransaction(config));
+            admin.verifyTransactions(config.get(CommonOptions.JOB_NAME), List.of(valid, dlq),
+                    FlinkEnvironments.longestTransaction(config));
         }
         String stall = "stall-" + System.nanoTime();
 
