@@ -5,6 +5,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 JAR="$ROOT/jobs/target/kappa-jobs.jar"
 PROVIDED_CLASSPATH="$ROOT/jobs/target/provided-classpath.txt"
 CLUSTER_CLASSPATH="$ROOT/deploy/target/classpath.txt"
+# the cluster's own additions to Flink's class path (the loopback Prometheus reporter)
+DEPLOY_JAR="$ROOT/deploy/target/kappa-deploy.jar"
 BENCH_JAR="$ROOT/bench/target/kappa-bench.jar"
 BENCH_CLASSPATH="$ROOT/bench/target/classpath.txt"
 
@@ -16,8 +18,9 @@ JAVA_OPENS=(--add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/ja
   --add-opens java.base/java.time=ALL-UNNAMED --add-opens java.base/java.text=ALL-UNNAMED)
 
 stale() {
-  [[ ! -f "$JAR" || ! -f "$PROVIDED_CLASSPATH" || ! -f "$CLUSTER_CLASSPATH" || ! -f "$BENCH_JAR" ]] && return 0
-  [[ -n "$(find "$ROOT/pom.xml" "$ROOT/common" "$ROOT/jobs" "$ROOT/deploy/pom.xml" "$ROOT/bench" \
+  [[ ! -f "$JAR" || ! -f "$PROVIDED_CLASSPATH" || ! -f "$CLUSTER_CLASSPATH" || ! -f "$DEPLOY_JAR" || ! -f "$BENCH_JAR" ]] \
+    && return 0
+  [[ -n "$(find "$ROOT/pom.xml" "$ROOT/common" "$ROOT/jobs" "$ROOT/deploy/pom.xml" "$ROOT/deploy/src/main" "$ROOT/bench" \
       \( -name pom.xml -o -path '*/src/main/*' \) -newer "$JAR" -print -quit 2>/dev/null)" ]]
 }
 

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -23,7 +25,13 @@ class LocalClusterScriptTest {
     }
 
     private static Run clean(Path localHome) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder("bash", SCRIPT.toString(), "clean").redirectErrorStream(true);
+        return script(localHome, "clean");
+    }
+
+    private static Run script(Path localHome, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("bash", SCRIPT.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("KAPPA_LOCAL_HOME", localHome.toString());
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -42,6 +50,34 @@ class LocalClusterScriptTest {
         assertThat(run.exit()).as(run.output()).isEqualTo(1);
         assertThat(run.output()).contains("refusing to delete " + mine);
         assertThat(mine.resolve("thesis.tex")).exists();
+    }
+
+    /**
+     * A pid file whose process is gone and whose pid now belongs to another process of the user's:
+     * kill and stop must leave that process alone.
+     */
+    @Test
+    void killAndStopSignalOnlyTheirOwnProcesses() throws Exception {
+        Path local = Files.createDirectories(tmp.resolve("local"));
+        Files.createFile(local.resolve(".created-by-deploy-local-cluster"));
+        Process stranger = new ProcessBuilder("sleep", "60").start();
+        try {
+            Files.createDirectories(local.resolve("pids"));
+            for (String name : new String[] {"kafka", "jobmanager", "taskmanager-1"}) {
+                Files.writeString(local.resolve("pids/" + name + ".pid"), stranger.pid() + "\n");
+            }
+
+            Run kill = script(local, "kill", "kafka");
+            Run stop = script(local, "stop");
+
+            assertThat(kill.exit()).as(kill.output()).isEqualTo(1);
+            assertThat(kill.output()).contains("kafka is not running");
+            assertThat(stop.exit()).as(stop.output()).isZero();
+            assertThat(stop.output()).doesNotContain("stopped");
+            assertThat(stranger.isAlive()).isTrue();
+        } finally {
+            stranger.destroyForcibly();
+        }
     }
 
     @Test

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.kappa.common.config.KappaConfig;
+import dev.kappa.common.config.SecretValues;
 import dev.kappa.common.kafka.KafkaSettings;
 import dev.kappa.common.kafka.KafkaTopicReader;
 import dev.kappa.common.kafka.LocalKafkaBroker;
@@ -62,6 +63,12 @@ class PipelineE2ECase {
     private static final Duration DEADLINE = Duration.ofMinutes(4);
 
     private static final Map<String, String> env = new HashMap<>();
+    /** Secrets the jobs are configured with (from the environment); none may show up anywhere. */
+    private static final Map<String, String> SECRETS = Map.of(
+            "KAPPA_E2E_S3_SECRET", "s3-secret-" + java.util.UUID.randomUUID(),
+            "KAPPA_E2E_AZURE_KEY", "azure-key-" + java.util.UUID.randomUUID(),
+            "KAPPA_E2E_JAAS_PASSWORD", "jaas-pass-" + java.util.UUID.randomUUID());
+    private static final StringBuilder printed = new StringBuilder();
     private static String bootstrap;
     private static FlinkRest rest;
     private static String restUrl;
@@ -85,6 +92,7 @@ class PipelineE2ECase {
         env.put("KAPPA_PROMETHEUS_PORTS", prometheusBase + "-" + (prometheusBase + 9));
         env.put("KAPPA_CONF", writeJobConfig().toString());
         env.put("KAPPA_LOG_DIR", WORK.resolve("cli-logs").toString());
+        env.putAll(SECRETS);
         run("deploy/local/cluster", "start");
         run("deploy/kappa", "topics", "create", "--conf", env.get("KAPPA_CONF"),
                 "--set", "kafka.bootstrap-servers=" + bootstrap);
@@ -106,6 +114,15 @@ class PipelineE2ECase {
                 // The DLQ must hold each bad line exactly once, even across the kills.
                 .replace("delivery: at-least-once", "delivery: exactly-once");
         assertThat(changed).doesNotContain("/tmp/kappa/", "interval: 5s", "delivery: at-least-once");
+        // secrets as production passes them: the Kafka client ignores SASL on PLAINTEXT, the file
+        // systems that would use the keys are not loaded, but every one reaches the jobs' configuration
+        changed = changed.replace("  transaction-timeout: 5min\n", "  transaction-timeout: 5min\n  properties:\n"
+                + "    sasl.jaas.config: 'org.apache.kafka.common.security.scram.ScramLoginModule required "
+                + "username=\"kappa\" password=\"${env:KAPPA_E2E_JAAS_PASSWORD:-}\";'\n")
+                // empty in this JVM, which reads the file too but has not these variables
+                + "\nflink:\n  s3.secret-key: ${env:KAPPA_E2E_S3_SECRET:-}\n"
+                + "  fs.azure.account.key.kappa.blob.core.windows.net: ${env:KAPPA_E2E_AZURE_KEY:-}\n";
+        assertThat(changed).contains("sasl.jaas.config");
         Path conf = WORK.resolve("e2e.yaml");
         Files.writeString(conf, changed);
         return conf;
@@ -116,6 +133,8 @@ class PipelineE2ECase {
         for (String job : JOBS) {
             run("deploy/local/cluster", "submit", job);
         }
+        // the kills below must hit running tasks: a job still being scheduled would not even restart
+        awaitEveryJobCheckpointedAfter(Instant.EPOCH);
         Random random = new Random(20261122);
         Corpus corpus = new Corpus(random);
         List<String> recoveries = new ArrayList<>();
@@ -160,6 +179,8 @@ class PipelineE2ECase {
         assertThat(metrics).containsKey("kappa_checkpoint_age_ms");
 
         run("deploy/local/cluster", "status");
+        everyListenerIsOnLoopbackAndTheWebUiRunsNoJars();
+        noSecretInLogsRestOrOutput();
         System.out.println("e2e: " + corpus.validIds.size() + " unique valid ids in " + rowsById.size()
                 + " rows, " + deadLetters.size() + " dead letters, " + corpus.duplicates + " duplicates sent; "
                 + String.join("; ", recoveries));
@@ -174,21 +195,26 @@ class PipelineE2ECase {
         Instant killed = Instant.now();
         run("deploy/local/cluster", "kill", "taskmanager-1");
         run("deploy/local/cluster", "start");
-        Instant deadline = killed.plus(DEADLINE);
+        List<FlinkRest.Job> running = awaitEveryJobCheckpointedAfter(killed);
+        Duration took = Duration.between(killed, Instant.now());
+        String line = String.format("recovery after kill %d: %.1f s", kill, took.toMillis() / 1000.0);
+        System.out.println("e2e: " + line);
+        assertThat(running).allMatch(j -> j.restarts() >= 1, "each job restarted");
+        return line;
+    }
+
+    /** Waits until every job runs and has completed a checkpoint after {@code after}. */
+    private static List<FlinkRest.Job> awaitEveryJobCheckpointedAfter(Instant after) throws Exception {
+        Instant deadline = Instant.now().plus(DEADLINE);
         while (Instant.now().isBefore(deadline)) {
             List<FlinkRest.Job> running = rest.jobs().stream().filter(j -> j.state().equals("RUNNING")).toList();
-            boolean recovered = running.size() == JOBS.length && running.stream().allMatch(
-                    j -> j.lastCheckpoint().map(c -> c.completed().isAfter(killed)).orElse(false));
-            if (recovered) {
-                Duration took = Duration.between(killed, Instant.now());
-                String line = String.format("recovery after kill %d: %.1f s", kill, took.toMillis() / 1000.0);
-                System.out.println("e2e: " + line);
-                assertThat(running).allMatch(j -> j.restarts() >= 1, "each job restarted");
-                return line;
+            if (running.size() == JOBS.length && running.stream().allMatch(
+                    j -> j.lastCheckpoint().map(c -> c.completed().isAfter(after)).orElse(false))) {
+                return running;
             }
             Thread.sleep(250);
         }
-        throw new AssertionError("jobs did not checkpoint within " + DEADLINE + " of kill " + kill);
+        throw new AssertionError("jobs did not all checkpoint within " + DEADLINE + " after " + after);
     }
 
     /**
@@ -329,6 +355,96 @@ class PipelineE2ECase {
         throw new AssertionError("columnar did not complete " + count + " more checkpoints");
     }
 
+    /**
+     * Every TCP socket a process of the cluster (Kafka, JobManager, TaskManagers) listens on is bound
+     * to loopback, as the kernel reports it (/proc/net/tcp, tcp6), Prometheus endpoints included; and
+     * the web UI offers no jar upload.
+     */
+    private static void everyListenerIsOnLoopbackAndTheWebUiRunsNoJars() throws Exception {
+        Set<String> inodes = new HashSet<>();
+        try (var pids = Files.list(WORK.resolve("cluster/pids"))) {
+            for (Path pidFile : pids.toList()) {
+                Path fds = Path.of("/proc", Files.readString(pidFile).strip(), "fd");
+                try (var links = Files.list(fds)) {
+                    for (Path fd : links.toList()) {
+                        try {
+                            Matcher socket = Pattern.compile("socket:\\[(\\d+)]")
+                                    .matcher(Files.readSymbolicLink(fd).toString());
+                            if (socket.matches()) {
+                                inodes.add(socket.group(1));
+                            }
+                        } catch (IOException closedMeanwhile) {
+                            // a descriptor that closed while listed is no listener
+                        }
+                    }
+                }
+            }
+        }
+        List<String> listeners = new ArrayList<>();
+        List<String> exposed = new ArrayList<>();
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            for (String row : Files.readAllLines(Path.of(table)).subList(1, Files.readAllLines(Path.of(table)).size())) {
+                String[] f = row.trim().split("\\s+");
+                if (!f[3].equals("0A") || !inodes.contains(f[9])) { // 0A: LISTEN
+                    continue;
+                }
+                String address = f[1].substring(0, f[1].indexOf(':'));
+                int port = Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16);
+                boolean loopback = address.equals("0100007F") || address.equals("00000000000000000000000001000000")
+                        || address.equals("0000000000000000FFFF00000100007F");
+                listeners.add(address + ":" + port);
+                if (!loopback) {
+                    exposed.add(table + " " + address + ":" + port);
+                }
+            }
+        }
+        System.out.println("e2e: cluster listeners " + listeners);
+        assertThat(listeners).as("Kafka, its controller, REST, RPC and Prometheus at least").hasSizeGreaterThanOrEqualTo(6);
+        assertThat(exposed).as("listeners not on loopback").isEmpty();
+        HttpResponse<String> jars = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(restUrl + "/jars"))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(jars.statusCode()).as("GET /jars with web.submit.enable off").isEqualTo(404);
+    }
+
+    /**
+     * The secrets the jobs were configured with appear nowhere a person or another process can read:
+     * the CLI's output and log, the JobManager's and TaskManagers' logs and stdout, and the
+     * configuration Flink serves over REST (the cluster's and each job's).
+     */
+    private static void noSecretInLogsRestOrOutput() throws Exception {
+        Map<String, String> readable = new TreeMap<>();
+        readable.put("CLI output", printed.toString());
+        for (Path dir : List.of(WORK.resolve("cluster/logs"), WORK.resolve("cli-logs"))) {
+            try (var files = Files.list(dir)) {
+                for (Path file : files.toList()) {
+                    readable.put(file.toString(), Files.readString(file, StandardCharsets.ISO_8859_1));
+                }
+            }
+        }
+        assertThat(readable.keySet()).anyMatch(f -> f.endsWith("jobmanager.log")).anyMatch(f -> f.endsWith("kappa.log"));
+        HttpClient http = HttpClient.newHttpClient();
+        List<String> paths = new ArrayList<>(List.of("/jobmanager/config", "/taskmanagers"));
+        for (FlinkRest.Job job : rest.jobs()) {
+            paths.addAll(List.of("/jobs/" + job.id() + "/config", "/jobs/" + job.id() + "/jobmanager/config"));
+        }
+        for (String path : paths) {
+            readable.put("REST " + path, http.send(HttpRequest.newBuilder(URI.create(restUrl + path))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body());
+        }
+        // the jobs were given the secrets: their config, as the CLI shows it, holds them (masked)
+        String config = run("deploy/kappa", "config", "--conf", env.get("KAPPA_CONF"));
+        readable.put("kappa config", config);
+        assertThat(config).contains("s3.secret-key=" + SecretValues.MASK, "sasl.jaas.config=" + SecretValues.MASK,
+                "fs.azure.account.key.kappa.blob.core.windows.net=" + SecretValues.MASK);
+        List<String> leaks = new ArrayList<>();
+        readable.forEach((where, text) -> SECRETS.forEach((name, secret) -> {
+            if (text.contains(secret)) {
+                leaks.add(name + " in " + where);
+            }
+        }));
+        assertThat(leaks).as("secrets readable outside the process").isEmpty();
+    }
+
     /** Sum over subtasks of each kappa_* metric on every Prometheus endpoint of the cluster. */
     private static Map<String, Double> scrapeKappaMetrics() throws Exception {
         Pattern line = Pattern.compile("^flink_taskmanager_job_task_operator_(kappa_\\w+)\\{[^}]*\\} (\\S+)$");
@@ -374,6 +490,7 @@ class PipelineE2ECase {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
         System.out.print(output.lines().map(l -> "e2e| " + l + "\n").collect(Collectors.joining()));
+        printed.append(output);
         assertThat(process.exitValue()).as(String.join(" ", command) + " exit code; output:\n" + output).isZero();
         return output;
     }
