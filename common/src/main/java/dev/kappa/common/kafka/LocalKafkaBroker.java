@@ -106,14 +106,6 @@ public final class LocalKafkaBroker implements AutoCloseable {
         return security == null ? Map.of() : security.superUserProperties();
     }
 
-    /** The PKCS12 truststore clients of a secured broker trust it by. */
-    public Path truststore() {
-        if (security == null) {
-            throw new IllegalStateException("a PLAINTEXT broker has no truststore");
-        }
-        return security.truststore();
-    }
-
     private void awaitReady() {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         var props = new KafkaSettings(bootstrapServers, superUserProperties(),

@@ -50,7 +50,7 @@ final class SecuredListener {
         return listener;
     }
 
-    Path truststore() {
+    private Path truststore() {
         return dir.resolve("truststore.p12");
     }
 

@@ -6,8 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 
@@ -77,12 +75,6 @@ public final class SecuredKafka {
         }
     }
 
-    /** How {@code user} reaches the broker. */
-    public static KafkaSettings settings(String user, String password) {
-        return new KafkaSettings(broker().bootstrapServers(), broker().clientProperties(user, password),
-                CommonOptions.TRANSACTION_TIMEOUT.defaultValue());
-    }
-
     /** The same as {@code kappa --set} overrides. */
     public static List<String> overrides(String user, String password) {
         List<String> overrides = new ArrayList<>(List.of("kafka.bootstrap-servers=" + broker().bootstrapServers()));
@@ -91,14 +83,13 @@ public final class SecuredKafka {
         return overrides;
     }
 
-    public static Admin superUser() {
-        Properties props = new Properties();
-        props.putAll(broker().superUserProperties());
-        props.put("bootstrap.servers", broker().bootstrapServers());
-        return Admin.create(props);
+    /** How the super user, who may do anything, reaches the broker: for setting up a test and checking its result. */
+    public static KafkaSettings superUserSettings() {
+        return new KafkaSettings(broker().bootstrapServers(), broker().superUserProperties(),
+                CommonOptions.TRANSACTION_TIMEOUT.defaultValue());
     }
 
-    public static Map<String, String> superUserProperties() {
-        return broker().superUserProperties();
+    private static Admin superUser() {
+        return Admin.create(superUserSettings().toProperties());
     }
 }

@@ -16,10 +16,12 @@ import java.util.Set;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.iceberg.data.Record;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -28,13 +30,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.kappa.common.config.CommonOptions;
+import dev.kappa.common.config.KappaConfig;
 import dev.kappa.common.kafka.DeadLetterHeaders;
 import dev.kappa.common.kafka.KafkaAdmin;
 import dev.kappa.common.kafka.KafkaSettings;
 import dev.kappa.common.kafka.KafkaTopicReader;
 import dev.kappa.common.testkit.SecuredKafka;
 import dev.kappa.common.testkit.TestFlink;
+import dev.kappa.jobs.cli.AllOptions;
 import dev.kappa.jobs.cli.ConsoleCapture;
 import dev.kappa.jobs.cli.Kappa;
 import dev.kappa.jobs.columnar.ColumnarSettings;
@@ -72,8 +75,7 @@ class SecuredKafkaITCase {
 
     @BeforeAll
     static void securedBrokerWithOneUserPerJob() throws Exception {
-        KafkaSettings admin = new KafkaSettings(SecuredKafka.broker().bootstrapServers(),
-                SecuredKafka.superUserProperties(), CommonOptions.TRANSACTION_TIMEOUT.defaultValue());
+        KafkaSettings admin = SecuredKafka.superUserSettings();
         try (KafkaAdmin topics = new KafkaAdmin(admin)) {
             topics.createTopicsIfMissing(List.of(RAW, VALID, DLQ, UNIQUE), 2, 1);
         }
@@ -109,9 +111,8 @@ class SecuredKafkaITCase {
             }
             records.add(new ProducerRecord<>(RAW, null, g.value()));
         }
-        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(admin.toProperties(),
-                new org.apache.kafka.common.serialization.ByteArraySerializer(),
-                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+        try (var producer = new KafkaProducer<>(admin.toProperties(), new ByteArraySerializer(),
+                new ByteArraySerializer())) {
             records.forEach(producer::send);
             producer.flush();
         }
@@ -265,19 +266,17 @@ class SecuredKafkaITCase {
         return line.toArray(String[]::new);
     }
 
-    private static dev.kappa.common.config.KappaConfig config(String job) {
+    private static KappaConfig config(String job) {
         List<String> settings = new ArrayList<>(common);
         settings.add("job.name=sec-" + job);
         settings.addAll(SecuredKafka.overrides("sec-" + job, passwords.get(job)));
-        return dev.kappa.common.config.KappaConfig.load(null, settings, dev.kappa.jobs.cli.AllOptions.list());
+        return KappaConfig.load(null, settings, AllOptions.list());
     }
 
     /** Everything committed on {@code topic}, read as the super user with read_committed. */
     private static List<ConsumerRecord<byte[], byte[]>> records(String topic) {
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        KafkaSettings admin = new KafkaSettings(SecuredKafka.broker().bootstrapServers(),
-                SecuredKafka.superUserProperties(), CommonOptions.TRANSACTION_TIMEOUT.defaultValue());
-        KafkaTopicReader.readAll(admin, topic, Duration.ofMinutes(2), records::add);
+        KafkaTopicReader.readAll(SecuredKafka.superUserSettings(), topic, Duration.ofMinutes(2), records::add);
         return records;
     }
 
