@@ -60,8 +60,8 @@ public final class DedupJob {
             DedupSettings settings, Sink<DeadLetter> deadLetterSink) {
         SingleOutputStreamOperator<LoggedEvent> unique = log
                 .keyBy(new EventIdKey(), EventIdKey.TYPE)
-                .process(new EventIdDeduplicator(settings))
-                .uid(DEDUP_UID).name("drop repeated event ids");
+                .transform("drop repeated event ids", log.getType(), new EventIdDeduplicator(settings))
+                .uid(DEDUP_UID);
         unique.getSideOutput(EventIdDeduplicator.DEAD_LETTERS)
                 .sinkTo(deadLetterSink).uid(DLQ_SINK_UID).name("dead letters");
         return unique;

@@ -1,21 +1,30 @@
 package dev.kappa.jobs.dedup;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.api.java.tuple.Tuple2;
-import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.util.Collector;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.runtime.state.internal.InternalListState;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.InternalTimerServiceImpl;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 import org.apache.flink.util.TimeUtils;
 
@@ -29,20 +38,33 @@ import dev.kappa.common.metrics.Tally;
 
 /**
  * Keyed by event_id ({@link EventIdKey}): forwards the first occurrence of each id unchanged, with
- * its log position, and drops the rest. An id is remembered until the watermark passes its first event time plus the
- * retention; then a timer clears it, so state holds one flag and one timer per id of the last
- * retention period and nothing else. An event whose expiry the watermark has already passed cannot
- * be vouched for and follows {@link DedupSettings#tooLate()}. Every record read is counted exactly
- * once: unique, duplicate, too late or invalid.
+ * its log position, and drops the rest. An id is remembered until the watermark passes its first
+ * event time plus the retention (its expiry). An event whose expiry the watermark has already passed
+ * cannot be vouched for and follows {@link DedupSettings#tooLate()}. Every record read is counted
+ * exactly once: unique, duplicate, too late or invalid.
+ *
+ * <p>State layout: each id's expiry, under the id's key; and per key group, the ids that expire in
+ * each time slot (a list under one key of that key group, namespaced by the slot's end) with one
+ * timer for the slot. A new id costs a put and an append, and expiry walks each slot's list once.
+ * One timer per id, as before, made every event pay a priority-queue insert and later a poll whose
+ * cost grew with the number of ids remembered. An id is a duplicate only while its expiry is ahead
+ * of the watermark, whether or not its slot has been swept yet, so the slot width changes when
+ * memory is freed, never which events are dropped.
  *
  * <p>A restored job's watermark can be lower than before: Flink does not checkpoint watermarks, and
  * even resumed ones ({@code CheckpointedWatermarks}) count a source that had gone idle again until it
  * is idle once more. Its state has already lost the ids the old watermark expired, so the highest
- * watermark this function has acted on is checkpointed too, and the too-late test never uses a lower
+ * watermark this operator has acted on is checkpointed too, and the too-late test never uses a lower
  * one; otherwise a forgotten id's repeat would pass as unique.
+ *
+ * <p>A savepoint of the earlier layout (a flag and a timer per id, under the same uid) restores into
+ * this one: its ids keep counting as remembered until their own timers fire, and no new id is
+ * written that way.
  */
-public final class EventIdDeduplicator extends KeyedProcessFunction<Tuple2<Long, Long>, LoggedEvent, LoggedEvent>
-        implements CheckpointedFunction, CheckpointListener {
+public final class EventIdDeduplicator extends AbstractStreamOperator<LoggedEvent>
+        implements OneInputStreamOperator<LoggedEvent, LoggedEvent> {
+
+    private static final long serialVersionUID = 1L;
 
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dedup-dead-letters") { };
 
@@ -53,9 +75,24 @@ public final class EventIdDeduplicator extends KeyedProcessFunction<Tuple2<Long,
     public static final String INVALID = "dedup_invalid";
     public static final String IDS_REMEMBERED = "dedup_ids_remembered";
 
+    /** Slots per retention: more slots free memory sooner after expiry, at one timer per slot and key group. */
+    private static final int SLOTS_PER_RETENTION = 16;
+    /** Keys of the slot lists start with this; an id's key (a SHA-256 prefix) does with odds of 2^-64. */
+    private static final long SLOT_KEY_MARK = Long.MIN_VALUE;
+
     private final DedupSettings settings;
 
-    private transient ValueState<Boolean> seen;
+    private transient ValueState<Long> expiry;
+    private transient InternalListState<Tuple2<Long, Long>, Long, Tuple2<Long, Long>> expiring;
+    private transient InternalTimerService<Long> slotTimers;
+    private transient Tuple2<Long, Long>[] slotKeys;
+    private transient long[] lastSlotRegistered;
+    private transient long slotWidth;
+
+    private transient ValueState<Boolean> legacySeen;
+    private transient InternalTimerService<VoidNamespace> legacyTimers;
+    private transient boolean legacyRemains;
+
     private transient ListState<Long> rememberedCheckpoint;
     private transient long remembered;
     private transient ListState<Long> watermarkCheckpoint;
@@ -71,7 +108,8 @@ public final class EventIdDeduplicator extends KeyedProcessFunction<Tuple2<Long,
     }
 
     @Override
-    public void initializeState(FunctionInitializationContext context) throws Exception {
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
         // Operator (not keyed) state: after a rescale each subtask's count is off, but their sum, which is
         // what a dashboard shows, stays exact.
         rememberedCheckpoint = context.getOperatorStateStore()
@@ -93,14 +131,35 @@ public final class EventIdDeduplicator extends KeyedProcessFunction<Tuple2<Long,
     }
 
     @Override
-    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
         rememberedCheckpoint.update(List.of(remembered));
         watermarkCheckpoint.update(List.of(highestWatermark));
+        legacyRemains = legacyRemains && hasTimers(legacyTimers);
     }
 
     @Override
-    public void open(OpenContext openContext) {
-        seen = getRuntimeContext().getState(new ValueStateDescriptor<>("seen", Types.BOOLEAN));
+    @SuppressWarnings("unchecked")
+    public void open() throws Exception {
+        super.open();
+        expiry = getPartitionedState(new ValueStateDescriptor<>("expiry", Types.LONG));
+        ListState<Tuple2<Long, Long>> lists = getPartitionedState(0L, LongSerializer.INSTANCE,
+                new ListStateDescriptor<>("expiring", EventIdKey.TYPE));
+        // its namespace is the slot, set per access
+        expiring = (InternalListState<Tuple2<Long, Long>, Long, Tuple2<Long, Long>>) lists;
+        slotTimers = getInternalTimerService("expiry-slots", LongSerializer.INSTANCE, new SlotSweep());
+        long retention = settings.retention().toMillis();
+        slotWidth = Math.max(1, retention / SLOTS_PER_RETENTION);
+        int keyGroups = getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks();
+        slotKeys = new Tuple2[keyGroups];
+        lastSlotRegistered = new long[keyGroups];
+        Arrays.fill(lastSlotRegistered, Long.MIN_VALUE);
+
+        // the layout of earlier versions, read (never written) until the last of its timers has fired
+        legacySeen = getPartitionedState(new ValueStateDescriptor<>("seen", Types.BOOLEAN));
+        legacyTimers = getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, new LegacyExpiry());
+        legacyRemains = hasTimers(legacyTimers);
+
         unique = Tally.register(getRuntimeContext(), UNIQUE);
         duplicates = Tally.register(getRuntimeContext(), DUPLICATES);
         tooLate = Tally.register(getRuntimeContext(), TOO_LATE);
@@ -109,44 +168,131 @@ public final class EventIdDeduplicator extends KeyedProcessFunction<Tuple2<Long,
         checkpointAge = CheckpointAge.register(getRuntimeContext());
     }
 
+    private static boolean hasTimers(InternalTimerService<?> timers) {
+        // only the streaming timer service can tell; elsewhere assume there may be some
+        return !(timers instanceof InternalTimerServiceImpl<?, ?> impl) || impl.numEventTimeTimers() > 0;
+    }
+
     @Override
-    public void notifyCheckpointComplete(long checkpointId) {
+    public void notifyCheckpointComplete(long checkpointId) throws Exception {
+        super.notifyCheckpointComplete(checkpointId);
         checkpointAge.completed();
     }
 
     @Override
-    public void processElement(LoggedEvent logged, Context ctx, Collector<LoggedEvent> out) throws Exception {
+    public void processElement(StreamRecord<LoggedEvent> record) throws Exception {
+        LoggedEvent logged = record.getValue();
         CanonicalEvent event = logged.event();
         if (event.json() == null) {
-            invalid(logged, ctx, RejectReason.NULL_VALUE, "record on the log has no value");
+            invalid(record, RejectReason.NULL_VALUE, "record on the log has no value");
             return;
         }
         if (event.eventId().isEmpty()) {
-            invalid(logged, ctx, RejectReason.MISSING_FIELD, "record on the log has no key (event_id)");
+            invalid(record, RejectReason.MISSING_FIELD, "record on the log has no key (event_id)");
             return;
         }
-        if (seen.value() != null) {
+        long watermark = advanceWatermark(slotTimers.currentWatermark());
+        Long remembers = expiry.value();
+        if (remembers != null && remembers > watermark || legacyRemains && legacySeen.value() != null) {
             duplicates.increment();
             return;
         }
-        long expiry = expiry(event.eventTimeMillis());
-        long watermark = advanceWatermark(ctx.timerService().currentWatermark());
-        if (expiry <= watermark) {
-            tooLate(logged, ctx, out, watermark);
+        long expires = expiry(event.eventTimeMillis());
+        if (expires <= watermark) {
+            tooLate(record, watermark);
             return;
         }
-        seen.update(Boolean.TRUE);
-        ctx.timerService().registerEventTimeTimer(expiry);
-        remembered++;
+        expiry.update(expires);
+        if (remembers == null) {
+            remembered++;
+        } // else: expired, its slot not swept yet; the sweep sees the new expiry and keeps it
+        expireInSlot(expires);
         unique.increment();
-        out.collect(logged);
+        output.collect(record);
     }
 
-    @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<LoggedEvent> out) {
-        advanceWatermark(ctx.timerService().currentWatermark());
-        seen.clear();
-        remembered--;
+    /** Lists the current key under the slot {@code expires} falls in, and makes sure the slot has its timer. */
+    @SuppressWarnings("unchecked")
+    private void expireInSlot(long expires) throws Exception {
+        Tuple2<Long, Long> id = (Tuple2<Long, Long>) getCurrentKey();
+        int keyGroup = KeyGroupRangeAssignment.assignToKeyGroup(id, slotKeys.length);
+        long slotEnd = expires > Long.MAX_VALUE - slotWidth ? Long.MAX_VALUE
+                : Math.floorDiv(expires + slotWidth - 1, slotWidth) * slotWidth;
+        setCurrentKey(slotKey(keyGroup));
+        expiring.setCurrentNamespace(slotEnd);
+        expiring.add(id);
+        if (lastSlotRegistered[keyGroup] != slotEnd) {
+            slotTimers.registerEventTimeTimer(slotEnd, slotEnd);
+            lastSlotRegistered[keyGroup] = slotEnd;
+        }
+        setCurrentKey(id);
+    }
+
+    /**
+     * A key of {@code keyGroup} that no id has, under which that key group's slot lists and timers
+     * live: they move with the key group when the job is rescaled.
+     */
+    private Tuple2<Long, Long> slotKey(int keyGroup) {
+        Tuple2<Long, Long> key = slotKeys[keyGroup];
+        if (key == null) {
+            for (long candidate = 0; key == null; candidate++) {
+                Tuple2<Long, Long> probe = Tuple2.of(SLOT_KEY_MARK, candidate);
+                int group = KeyGroupRangeAssignment.assignToKeyGroup(probe, slotKeys.length);
+                if (slotKeys[group] == null) {
+                    slotKeys[group] = probe;
+                }
+                key = slotKeys[keyGroup];
+            }
+        }
+        return key;
+    }
+
+    /** Forgets the ids of a slot whose end the watermark has passed (unless one was remembered again since). */
+    private final class SlotSweep implements Triggerable<Tuple2<Long, Long>, Long> {
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public void onEventTime(InternalTimer<Tuple2<Long, Long>, Long> timer) throws Exception {
+            long watermark = advanceWatermark(slotTimers.currentWatermark());
+            Tuple2<Long, Long> slotKey = timer.getKey();
+            expiring.setCurrentNamespace(timer.getNamespace());
+            List<Tuple2<Long, Long>> ids = new ArrayList<>();
+            Iterable<Tuple2<Long, Long>> listed = expiring.get();
+            if (listed != null) {
+                listed.forEach(ids::add);
+            }
+            expiring.clear();
+            for (Tuple2<Long, Long> id : ids) {
+                setCurrentKey(id);
+                Long expires = expiry.value();
+                if (expires != null && expires <= watermark) {
+                    expiry.clear();
+                    remembered--;
+                }
+            }
+            setCurrentKey(slotKey);
+        }
+
+        @Override
+        public void onProcessingTime(InternalTimer<Tuple2<Long, Long>, Long> timer) {
+            throw new IllegalStateException("dedup registers no processing-time timers");
+        }
+    }
+
+    /** An id remembered the earlier way (a flag and a timer per id) is forgotten when its timer fires. */
+    private final class LegacyExpiry implements Triggerable<Tuple2<Long, Long>, VoidNamespace> {
+
+        @Override
+        public void onEventTime(InternalTimer<Tuple2<Long, Long>, VoidNamespace> timer) throws Exception {
+            advanceWatermark(legacyTimers.currentWatermark());
+            legacySeen.clear();
+            remembered--;
+        }
+
+        @Override
+        public void onProcessingTime(InternalTimer<Tuple2<Long, Long>, VoidNamespace> timer) {
+            throw new IllegalStateException("dedup registers no processing-time timers");
+        }
     }
 
     private long advanceWatermark(long current) {
@@ -164,24 +310,25 @@ public final class EventIdDeduplicator extends KeyedProcessFunction<Tuple2<Long,
         return eventTimeMillis > Long.MAX_VALUE - retention ? Long.MAX_VALUE : eventTimeMillis + retention;
     }
 
-    private void tooLate(LoggedEvent logged, Context ctx, Collector<LoggedEvent> out, long watermark) {
+    private void tooLate(StreamRecord<LoggedEvent> record, long watermark) {
         tooLate.increment();
         switch (settings.tooLate()) {
-            case FORWARD -> out.collect(logged);
-            case DLQ -> deadLetter(logged, ctx, RejectReason.TOO_LATE, "event time "
-                    + Instant.ofEpochMilli(logged.event().eventTimeMillis()) + " is more than "
+            case FORWARD -> output.collect(record);
+            case DLQ -> deadLetter(record, RejectReason.TOO_LATE, "event time "
+                    + Instant.ofEpochMilli(record.getValue().event().eventTimeMillis()) + " is more than "
                     + TimeUtils.formatWithHighestUnit(settings.retention()) + " (" + DedupOptions.RETENTION.key()
                     + ") behind the watermark " + Instant.ofEpochMilli(watermark) + "; its id is no longer remembered");
             case DROP -> { }
         }
     }
 
-    private void invalid(LoggedEvent logged, Context ctx, RejectReason reason, String detail) {
+    private void invalid(StreamRecord<LoggedEvent> record, RejectReason reason, String detail) {
         invalid.increment();
-        deadLetter(logged, ctx, reason, detail);
+        deadLetter(record, reason, detail);
     }
 
-    private void deadLetter(LoggedEvent logged, Context ctx, RejectReason reason, String detail) {
-        ctx.output(DEAD_LETTERS, new DeadLetter(logged.asRawRecord(), reason, detail));
+    private void deadLetter(StreamRecord<LoggedEvent> record, RejectReason reason, String detail) {
+        output.collect(DEAD_LETTERS, new StreamRecord<>(new DeadLetter(record.getValue().asRawRecord(), reason, detail),
+                record.getTimestamp()));
     }
 }

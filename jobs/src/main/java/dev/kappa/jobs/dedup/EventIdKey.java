@@ -15,8 +15,8 @@ import dev.kappa.common.event.LoggedEvent;
 /**
  * Keys dedup state by the first 128 bits of the SHA-256 of the event_id instead of the id itself:
  * a fixed 16 bytes per key however long the id (up to 128 characters), and the key is stored
- * twice per id (flag and timer). The chance that two of a billion distinct ids share a key is
- * about 10^-21; SHA-256 rather than a faster hash so that no producer can craft an id that
+ * twice per id (with its expiry, and in the list of ids that expire in its time slot). The chance
+ * that two of a billion distinct ids share a key is about 10^-21; SHA-256 rather than a faster hash so that no producer can craft an id that
  * collides with another producer's.
  */
 public final class EventIdKey implements KeySelector<LoggedEvent, Tuple2<Long, Long>> {

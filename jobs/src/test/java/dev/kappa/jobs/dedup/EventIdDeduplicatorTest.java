@@ -3,6 +3,7 @@ package dev.kappa.jobs.dedup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,10 +15,10 @@ import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -50,7 +51,7 @@ class EventIdDeduplicatorTest {
         static Subject open(DedupSettings settings, OperatorSubtaskState restored, int parallelism, int subtask,
                 StateBackend backend) throws Exception {
             EventIdDeduplicator function = new EventIdDeduplicator(settings);
-            var harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(function),
+            var harness = new KeyedOneInputStreamOperatorTestHarness<>(function,
                     new EventIdKey(), EventIdKey.TYPE, MAX_PARALLELISM, parallelism,
                     subtask);
             if (backend != null) {
@@ -117,22 +118,57 @@ class EventIdDeduplicatorTest {
         assertThat(dedup.function().idsRemembered()).isEqualTo(3);
     }
 
+    /**
+     * Each id is held by its expiry and an entry in the list of its expiry's slot (a sixteenth of the
+     * retention, here 3 min 45 s; both expiries below fall on a slot's end), each slot by one timer.
+     */
     @Test
     void stateAndTimersGoToZeroOnceTheWatermarkPassesFirstEventTimePlusRetention() throws Exception {
         Subject dedup = Subject.open(settings(Duration.ofHours(1), DedupOptions.TooLate.DLQ));
         dedup.send(event("a", 0));
         dedup.send(event("b", HOUR / 2));
-        assertThat(dedup.harness().numKeyedStateEntries()).isEqualTo(2);
+        assertThat(dedup.harness().numKeyedStateEntries()).isEqualTo(2 + 2);
         assertThat(dedup.harness().numEventTimeTimers()).isEqualTo(2);
 
         dedup.harness().processWatermark(HOUR - 1);
         dedup.send(event("a", 0));
         assertThat(dedup.forwardedIds()).containsExactly("a", "b");
-        assertThat(dedup.harness().numKeyedStateEntries()).isEqualTo(2);
+        assertThat(dedup.harness().numKeyedStateEntries()).isEqualTo(2 + 2);
 
         dedup.harness().processWatermark(HOUR);
-        assertThat(dedup.harness().numKeyedStateEntries()).isEqualTo(1);
+        assertThat(dedup.harness().numKeyedStateEntries()).isEqualTo(1 + 1);
         assertThat(dedup.harness().numEventTimeTimers()).isEqualTo(1);
+
+        dedup.harness().processWatermark(HOUR + HOUR / 2);
+        assertThat(dedup.harness().numKeyedStateEntries()).isZero();
+        assertThat(dedup.harness().numEventTimeTimers()).isZero();
+        assertThat(dedup.function().idsRemembered()).isZero();
+    }
+
+    /**
+     * Between an id's expiry and the end of its slot the id is still stored, but counts as forgotten:
+     * which events are dropped never depends on when memory is freed.
+     */
+    @Test
+    void anIdPastItsExpiryIsForgottenBeforeItsSlotIsSwept() throws Exception {
+        Subject dedup = Subject.open(settings(Duration.ofHours(1), DedupOptions.TooLate.DLQ));
+        dedup.send(event("a", 60_000));
+        dedup.harness().processWatermark(HOUR + 60_000);
+        assertThat(dedup.harness().numKeyedStateEntries()).as("swept at the slot's end, 1 h 3 min 45 s").isEqualTo(2);
+
+        dedup.send(event("a", 60_000));
+        dedup.send(event("a", 30 * 60_000));
+        dedup.send(event("a", 2 * 60_000));
+        assertThat(dedup.forwardedIds()).containsExactly("a", "a");
+        assertThat(dedup.count(EventIdDeduplicator.TOO_LATE)).isEqualTo(1);
+        assertThat(dedup.count(EventIdDeduplicator.DUPLICATES)).isEqualTo(1);
+        assertThat(dedup.function().idsRemembered()).as("remembered again, in place of its stale entry").isEqualTo(1);
+
+        // the first slot's sweep finds "a" listed there, but remembered again until 1 h 30 min
+        dedup.harness().processWatermark(HOUR + HOUR / 16);
+        dedup.send(event("a", 5 * 60_000));
+        assertThat(dedup.count(EventIdDeduplicator.DUPLICATES)).isEqualTo(2);
+        assertThat(dedup.function().idsRemembered()).isEqualTo(1);
 
         dedup.harness().processWatermark(HOUR + HOUR / 2);
         assertThat(dedup.harness().numKeyedStateEntries()).isZero();
@@ -153,8 +189,8 @@ class EventIdDeduplicatorTest {
         assertThat(dedup.count(EventIdDeduplicator.TOO_LATE)).isZero();
 
         dedup.harness().processWatermark(10 * HOUR + HOUR / 2);
-        assertThat(dedup.harness().numKeyedStateEntries()).isEqualTo(1);
-        dedup.harness().processWatermark(11 * HOUR + 5);
+        assertThat(dedup.harness().numKeyedStateEntries()).isEqualTo(1 + 1);
+        dedup.harness().processWatermark(11 * HOUR + HOUR / 16);
         assertThat(dedup.harness().numKeyedStateEntries()).isZero();
         assertThat(dedup.harness().numEventTimeTimers()).isZero();
     }
@@ -170,7 +206,7 @@ class EventIdDeduplicatorTest {
         dedup.send(event("just-in-time", 9 * HOUR + 1));
 
         assertThat(dedup.count(EventIdDeduplicator.TOO_LATE)).isEqualTo(1);
-        assertThat(dedup.harness().numKeyedStateEntries()).isEqualTo(1);
+        assertThat(dedup.harness().numKeyedStateEntries()).isEqualTo(1 + 1);
         assertThat(dedup.harness().numEventTimeTimers()).isEqualTo(1);
         switch (policy) {
             case FORWARD -> assertThat(dedup.forwardedIds()).containsExactly("old", "just-in-time");
@@ -247,7 +283,7 @@ class EventIdDeduplicatorTest {
         assertThat(after.forwardedIds()).containsExactly("new");
         assertThat(after.count(EventIdDeduplicator.DUPLICATES)).isEqualTo(1000);
 
-        after.harness().processWatermark(HOUR + 999_000L);
+        after.harness().processWatermark(HOUR + 999_000L + HOUR / 16);
         assertThat(after.harness().numKeyedStateEntries()).isZero();
         assertThat(after.harness().numEventTimeTimers()).isZero();
         assertThat(after.function().idsRemembered()).isZero();
@@ -260,7 +296,6 @@ class EventIdDeduplicatorTest {
         OperatorSubtaskState snapshot = snapshotRemembering(settings, ids);
 
         long rememberedTotal = 0;
-        int stateTotal = 0;
         for (int subtask = 0; subtask < 2; subtask++) {
             OperatorSubtaskState share = AbstractStreamOperatorTestHarness
                     .repartitionOperatorState(snapshot, MAX_PARALLELISM, 1, 2, subtask);
@@ -273,10 +308,41 @@ class EventIdDeduplicatorTest {
             }
             assertThat(after.forwardedIds()).isEmpty();
             rememberedTotal += after.function().idsRemembered();
-            stateTotal += after.harness().numKeyedStateEntries();
+            // the slot lists and their timers went with their key groups: each subtask sweeps its own ids
+            after.harness().processWatermark(2 * HOUR);
+            assertThat(after.harness().numKeyedStateEntries()).isZero();
+            assertThat(after.harness().numEventTimeTimers()).isZero();
         }
-        assertThat(stateTotal).isEqualTo(ids);
         assertThat(rememberedTotal).isEqualTo(ids);
+    }
+
+    /**
+     * A snapshot of the layout before this one (a flag and a timer per id, written by the harness with
+     * the EventIdDeduplicator of commit e0c4d03: retention 1 h, ids legacy-a, -b and -c at 10:00,
+     * 10:30 and 11:00, watermark 10:10) restores: its ids stay remembered until their own timers fire,
+     * and new ids are stored the new way.
+     */
+    @Test
+    void aSavepointOfTheTimerPerIdLayoutRestoresAndDrains() throws Exception {
+        OperatorSubtaskState legacy = OperatorSnapshotUtil.readStateHandle(
+                Path.of("src/test/resources/dedup/timer-per-id-layout.snapshot").toString());
+        Subject after = Subject.open(settings(Duration.ofHours(1), DedupOptions.TooLate.DLQ), legacy, 1, 0);
+        assertThat(after.function().idsRemembered()).isEqualTo(3);
+        after.send(event("legacy-a", 10 * HOUR + HOUR / 3));
+        after.send(event("legacy-c", 9 * HOUR + HOUR / 2));
+        after.send(event("new", 10 * HOUR + HOUR / 3));
+        assertThat(after.forwardedIds()).containsExactly("new");
+
+        after.harness().processWatermark(11 * HOUR);
+        after.send(event("legacy-a", 11 * HOUR));
+        after.send(event("legacy-b", 11 * HOUR));
+        assertThat(after.forwardedIds()).containsExactly("new", "legacy-a");
+        assertThat(after.count(EventIdDeduplicator.DUPLICATES)).isEqualTo(3);
+
+        after.harness().processWatermark(13 * HOUR);
+        assertThat(after.harness().numKeyedStateEntries()).isZero();
+        assertThat(after.harness().numEventTimeTimers()).isZero();
+        assertThat(after.function().idsRemembered()).isZero();
     }
 
     /**
