@@ -130,7 +130,7 @@ public final class Bench implements Callable<Integer> {
                     Instant.parse("2026-01-01T00:00:00Z"), Duration.ofHours(24));
             sent = EventSender.send(kafka, raw, spec, 0, log);
             log.printf("bench: loaded %s into %s%n", sent, raw);
-            Path payloads = writePayloads(spec);
+            Path payloads = writePayloads(spec, work);
             PlainParquet plain = null;
             for (int run = 1; run <= warmupRuns + runs; run++) {
                 warmingUp = run <= warmupRuns;
@@ -457,8 +457,8 @@ public final class Bench implements Callable<Integer> {
         }
     }
 
-    /** A sample of the dataset's records, one per line, for Kafka's producer tool. */
-    private Path writePayloads(EventGenerator.Spec spec) throws IOException {
+    /** A sample of the dataset's records, one per line, for Kafka's producer tool, in {@code work}. */
+    static Path writePayloads(EventGenerator.Spec spec, Path work) throws IOException {
         Path file = work.resolve("payloads.txt");
         EventGenerator generator = new EventGenerator(spec);
         StringBuilder lines = new StringBuilder();
