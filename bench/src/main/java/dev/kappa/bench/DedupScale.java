@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.apache.commons.io.FileUtils;
-import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 import dev.kappa.common.config.CommonOptions;
@@ -46,6 +46,11 @@ public final class DedupScale implements Callable<Integer> {
 
     @Option(names = "--runs", defaultValue = "3", description = "Runs per size (default ${DEFAULT-VALUE}).")
     int runs;
+
+    @Option(names = "--warmup-runs", defaultValue = "1",
+            description = "Runs before the first size's, not counted: the JIT compiles while they run "
+                    + "(default ${DEFAULT-VALUE}).")
+    int warmupRuns;
 
     @Option(names = "--backend", defaultValue = "hashmap",
             description = "State backend of both dedups: hashmap or rocksdb (default ${DEFAULT-VALUE}).")
@@ -82,8 +87,15 @@ public final class DedupScale implements Callable<Integer> {
                     "checkpoint.dir=" + work.resolve("checkpoints").toUri(), "state.backend=" + backend,
                     "ingest.start=earliest", "dedup.start=earliest"), AllOptions.list());
             KafkaSettings kafka = KafkaSettings.from(base);
+            // every log is loaded before any job runs: sending to a broker that has served the runs of a
+            // smaller size stalled for minutes here
+            Map<Long, Long> validCounts = new LinkedHashMap<>();
             for (long size : sizes) {
-                bySize.put(size, measure(base, kafka, size, work));
+                validCounts.put(size, load(base, kafka, size));
+            }
+            for (long size : sizes) {
+                bySize.put(size, measure(base, kafka, size, validCounts.get(size), work,
+                        bySize.isEmpty() ? warmupRuns : 0));
             }
         } finally {
             FileUtils.deleteDirectory(work.toFile());
@@ -110,43 +122,52 @@ public final class DedupScale implements Callable<Integer> {
         return 0;
     }
 
-    /** One size: load the log, then each figure once per run, ours next to its baselines. */
-    private Map<String, List<Double>> measure(KappaConfig base, KafkaSettings kafka, long size, Path work)
-            throws Exception {
+    private EventGenerator.Spec spec(long size) {
+        return new EventGenerator.Spec(size, 0.10, 0.01, 0.05, seed, Instant.parse("2026-01-01T00:00:00Z"),
+                Duration.ofHours(24));
+    }
+
+    /** Sends {@code size} raw events and ingests them into valid-{@code size}; returns how many are valid. */
+    private long load(KappaConfig base, KafkaSettings kafka, long size) throws Exception {
         String raw = "raw-" + size;
         String valid = "valid-" + size;
         createTopics(kafka, base, raw, valid, base.get(CommonOptions.TOPIC_DLQ));
-        EventGenerator.Spec spec = new EventGenerator.Spec(size, 0.10, 0.01, 0.05, seed,
-                Instant.parse("2026-01-01T00:00:00Z"), Duration.ofHours(24));
-        EventSender.Counts sent = EventSender.send(kafka, raw, spec, 0, System.out);
+        EventSender.Counts sent = EventSender.send(kafka, raw, spec(size), 0, System.out);
         IngestJob.run(base.with("topics.raw=" + raw, "topics.valid=" + valid, "job.name=scale-ingest-" + size),
                 IngestJob.Input.kafka(true));
-        long validCount = sent.unique() + sent.duplicates();
-        Path payloads = Bench.writePayloads(spec, work);
+        return sent.unique() + sent.duplicates();
+    }
+
+    /** One size: each figure once per run, ours next to its baselines. */
+    private Map<String, List<Double>> measure(KappaConfig base, KafkaSettings kafka, long size, long validCount,
+            Path work, int warmups) throws Exception {
+        String valid = "valid-" + size;
+        Path payloads = Bench.writePayloads(spec(size), work);
         Map<String, String> producer = new HashMap<>(KafkaConnectors.SINK_PRODUCER);
         producer.put(ProducerConfig.ACKS_CONFIG, "all");
         producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         SqlBaseline sql = new SqlBaseline(base);
         Map<String, List<Double>> samples = new HashMap<>();
-        for (int run = 1; run <= runs; run++) {
-            String tag = size + "-" + run;
+        for (int run = 1 - warmups; run <= runs; run++) {
+            String tag = size + "-" + (run + warmups);
             createTopics(kafka, base, "perf-" + tag, "unique-" + tag, "sql-unique-" + tag);
-            samples.computeIfAbsent("produce", k -> new ArrayList<>()).add(KafkaTools.produce(kafka.bootstrapServers(),
-                    "perf-" + tag, size, payloads, producer, work.resolve("produce-" + tag + ".log")));
-            JobExecutionResult dedup = DedupJob.run(base.with("topics.valid=" + valid, "topics.unique=unique-" + tag,
-                    "job.name=scale-dedup-" + tag), true);
-            samples.computeIfAbsent("dedup", k -> new ArrayList<>()).add(validCount / (dedup.getNetRuntime() / 1e3));
-            JobExecutionResult baseline = sql.dedup(valid, "sql-unique-" + tag, "scale-sql-dedup-" + tag, true)
-                    .getJobExecutionResult().get();
-            samples.computeIfAbsent("sql", k -> new ArrayList<>()).add(validCount / (baseline.getNetRuntime() / 1e3));
-            System.out.printf("dedup-scale: %,d events, run %d: dedup %,.0f ev/s, flink sql %,.0f ev/s, produce %,.0f ev/s%n",
-                    size, run, last(samples.get("dedup")), last(samples.get("sql")), last(samples.get("produce")));
+            Map<String, Double> measured = new LinkedHashMap<>();
+            measured.put("dedup", validCount / (DedupJob.run(base.with("topics.valid=" + valid,
+                    "topics.unique=unique-" + tag, "job.name=scale-dedup-" + tag), true).getNetRuntime() / 1e3));
+            measured.put("sql", validCount / (sql.dedup(valid, "sql-unique-" + tag, "scale-sql-dedup-" + tag, true)
+                    .getJobExecutionResult().get().getNetRuntime() / 1e3));
+            measured.put("produce", KafkaTools.produce(kafka.bootstrapServers(), "perf-" + tag, size, payloads,
+                    producer, work.resolve("produce-" + tag + ".log")));
+            System.out.printf("dedup-scale: %,d events, %s: %s%n", size, run < 1 ? "warm-up" : "run " + run, measured);
+            if (run >= 1) {
+                measured.forEach((figure, value) -> samples.computeIfAbsent(figure, k -> new ArrayList<>()).add(value));
+            }
+            // what a run wrote is not needed again; the broker keeps less on disk and in its caches
+            try (Admin admin = Admin.create(kafka.toProperties())) {
+                admin.deleteTopics(List.of("perf-" + tag, "unique-" + tag, "sql-unique-" + tag)).all().get();
+            }
         }
         return samples;
-    }
-
-    private static double last(List<Double> values) {
-        return values.get(values.size() - 1);
     }
 
     private static void createTopics(KafkaSettings kafka, KappaConfig base, String... topics) {
