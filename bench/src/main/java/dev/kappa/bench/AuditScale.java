@@ -14,7 +14,6 @@ import java.util.regex.Pattern;
 
 import org.apache.commons.io.FileUtils;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.parquet.hadoop.ParquetWriter;
@@ -25,7 +24,6 @@ import dev.kappa.common.event.CanonicalEvent;
 import dev.kappa.common.event.LoggedEvent;
 import dev.kappa.common.kafka.EventTimeHeader;
 import dev.kappa.common.kafka.KafkaAdmin;
-import dev.kappa.common.kafka.KafkaConnectors;
 import dev.kappa.common.kafka.KafkaSettings;
 import dev.kappa.common.kafka.KafkaTopicReader;
 import dev.kappa.common.kafka.LocalKafkaBroker;
@@ -124,9 +122,7 @@ public final class AuditScale implements Callable<Integer> {
     /** Record i goes to partition i % PARTITIONS at offset i / PARTITIONS: no transactions, so offsets are dense. */
     private void produce(KafkaSettings kafka, String topic) {
         Properties props = kafka.toProperties();
-        KafkaConnectors.SINK_PRODUCER.forEach(props::put);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.putAll(KafkaTools.RAW_PRODUCER);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
             for (long i = 0; i < events; i++) {

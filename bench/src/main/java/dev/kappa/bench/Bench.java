@@ -35,7 +35,6 @@ import dev.kappa.common.config.KappaConfig;
 import dev.kappa.common.flink.FlinkEnvironments;
 import dev.kappa.common.flink.RetainedCheckpoints;
 import dev.kappa.common.kafka.KafkaAdmin;
-import dev.kappa.common.kafka.KafkaConnectors;
 import dev.kappa.common.kafka.KafkaSettings;
 import dev.kappa.common.kafka.LocalKafkaBroker;
 import dev.kappa.jobs.cli.AllOptions;
@@ -176,10 +175,7 @@ public final class Bench implements Callable<Integer> {
     private void round(int run, String raw, Path payloads) throws Exception {
         String bootstrap = kafka.bootstrapServers();
         createTopics("perf-" + run);
-        Map<String, String> producer = new HashMap<>(KafkaConnectors.SINK_PRODUCER);
-        producer.put(ProducerConfig.ACKS_CONFIG, "all");
-        producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        record("kafka produce", KafkaTools.produce(bootstrap, "perf-" + run, events, payloads, producer,
+        record("kafka produce", KafkaTools.produce(bootstrap, "perf-" + run, events, payloads, KafkaTools.RAW_PRODUCER,
                 logFile("produce-" + run)));
         record("kafka consume", KafkaTools.consume(bootstrap, raw, events, "perf-consume-" + run,
                 logFile("consume-" + run)));

@@ -13,12 +13,10 @@ import java.util.concurrent.Callable;
 
 import org.apache.commons.io.FileUtils;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.producer.ProducerConfig;
 
 import dev.kappa.common.config.CommonOptions;
 import dev.kappa.common.config.KappaConfig;
 import dev.kappa.common.kafka.KafkaAdmin;
-import dev.kappa.common.kafka.KafkaConnectors;
 import dev.kappa.common.kafka.KafkaSettings;
 import dev.kappa.common.kafka.LocalKafkaBroker;
 import dev.kappa.jobs.cli.AllOptions;
@@ -143,9 +141,6 @@ public final class DedupScale implements Callable<Integer> {
             Path work, int warmups) throws Exception {
         String valid = "valid-" + size;
         Path payloads = Bench.writePayloads(spec(size), work);
-        Map<String, String> producer = new HashMap<>(KafkaConnectors.SINK_PRODUCER);
-        producer.put(ProducerConfig.ACKS_CONFIG, "all");
-        producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         SqlBaseline sql = new SqlBaseline(base);
         Map<String, List<Double>> samples = new HashMap<>();
         for (int run = 1 - warmups; run <= runs; run++) {
@@ -157,7 +152,7 @@ public final class DedupScale implements Callable<Integer> {
             measured.put("sql", validCount / (sql.dedup(valid, "sql-unique-" + tag, "scale-sql-dedup-" + tag, true)
                     .getJobExecutionResult().get().getNetRuntime() / 1e3));
             measured.put("produce", KafkaTools.produce(kafka.bootstrapServers(), "perf-" + tag, size, payloads,
-                    producer, work.resolve("produce-" + tag + ".log")));
+                    KafkaTools.RAW_PRODUCER, work.resolve("produce-" + tag + ".log")));
             System.out.printf("dedup-scale: %,d events, %s: %s%n", size, run < 1 ? "warm-up" : "run " + run, measured);
             if (run >= 1) {
                 measured.forEach((figure, value) -> samples.computeIfAbsent(figure, k -> new ArrayList<>()).add(value));

@@ -3,10 +3,15 @@ package dev.kappa.bench;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+import dev.kappa.common.kafka.KafkaConnectors;
 
 /**
  * The broker's own limits, measured with Kafka's perf tools as shipped (each in its own JVM, as a
@@ -16,6 +21,19 @@ import java.util.regex.Pattern;
 final class KafkaTools {
 
     private static final Pattern PRODUCED = Pattern.compile("records sent, ([0-9.]+) records/sec");
+
+    /**
+     * The raw producer baseline's settings: the suite's sinks' batching and compression, every
+     * record acknowledged by all replicas and written once (idempotent), as an exactly-once sink's are.
+     */
+    static final Map<String, String> RAW_PRODUCER = rawProducer();
+
+    private static Map<String, String> rawProducer() {
+        Map<String, String> producer = new HashMap<>(KafkaConnectors.SINK_PRODUCER);
+        producer.put(ProducerConfig.ACKS_CONFIG, "all");
+        producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        return Map.copyOf(producer);
+    }
 
     private KafkaTools() {
     }

@@ -383,7 +383,8 @@ class PipelineE2ECase {
         List<String> listeners = new ArrayList<>();
         List<String> exposed = new ArrayList<>();
         for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-            for (String row : Files.readAllLines(Path.of(table)).subList(1, Files.readAllLines(Path.of(table)).size())) {
+            List<String> rows = Files.readAllLines(Path.of(table));
+            for (String row : rows.subList(1, rows.size())) { // after the header
                 String[] f = row.trim().split("\\s+");
                 if (!f[3].equals("0A") || !inodes.contains(f[9])) { // 0A: LISTEN
                     continue;

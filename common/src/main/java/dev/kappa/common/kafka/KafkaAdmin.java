@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.apache.flink.util.ExceptionUtils;
 import org.apache.flink.util.TimeUtils;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -240,31 +241,17 @@ public final class KafkaAdmin implements AutoCloseable {
             producer.initTransactions();
         } catch (KafkaException e) {
             // the producer reports this refusal as a plain KafkaException that only quotes the broker's error
-            if (causedBy(e, InvalidTxnTimeoutException.class)
+            if (ExceptionUtils.findThrowable(e, InvalidTxnTimeoutException.class).isPresent()
                     || String.valueOf(e.getMessage()).contains(Errors.INVALID_TRANSACTION_TIMEOUT.message())) {
                 throw new ConfigException(key + " (" + TimeUtils.formatWithHighestUnit(timeout)
                         + ") exceeds the broker's transaction.max.timeout.ms on " + kafka.bootstrapServers()
                         + " (the broker refused it): lower " + key + " or raise the broker limit");
             }
-            if (causedBy(e, TransactionalIdAuthorizationException.class)) {
+            if (ExceptionUtils.findThrowable(e, TransactionalIdAuthorizationException.class).isPresent()) {
                 throw accessDenied(List.of("Write on transactional ids with prefix " + prefix));
             }
             throw failure("cannot start a transaction", e);
         }
-    }
-
-    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
-        return cause(failure, type) != null;
-    }
-
-    /** The first {@code type} in {@code failure}'s chain of causes, or null. */
-    private static Throwable cause(Throwable failure, Class<? extends Throwable> type) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (type.isInstance(cause)) {
-                return cause;
-            }
-        }
-        return null;
     }
 
     private ConfigException accessDenied(List<String> missing) {
@@ -412,21 +399,22 @@ public final class KafkaAdmin implements AutoCloseable {
         if (cause instanceof InterruptedException) {
             Thread.currentThread().interrupt();
         }
-        Throwable login = cause(cause, SaslAuthenticationException.class);
-        if (login != null) {
+        Optional<SaslAuthenticationException> login = ExceptionUtils.findThrowable(cause,
+                SaslAuthenticationException.class);
+        if (login.isPresent()) {
             return new ConfigException(what + ": Kafka refused the login of " + kafka.principal() + " on "
-                    + kafka.listener() + " (" + login.getMessage() + "): check the user and password in "
+                    + kafka.listener() + " (" + login.get().getMessage() + "): check the user and password in "
                     + "kafka.properties.sasl.jaas.config and kafka.properties.sasl.mechanism");
         }
-        if (causedBy(cause, SslAuthenticationException.class)) {
+        if (ExceptionUtils.findThrowable(cause, SslAuthenticationException.class).isPresent()) {
             return new ConfigException(what + ": the TLS handshake with " + kafka.listener() + " failed ("
                     + innermost(cause).getMessage() + "): if the broker's certificate is not trusted, point "
                     + "kafka.properties.ssl.truststore.location at a truststore that holds its CA");
         }
-        Throwable denied = cause(cause, AuthorizationException.class);
-        if (denied != null) {
+        Optional<AuthorizationException> denied = ExceptionUtils.findThrowable(cause, AuthorizationException.class);
+        if (denied.isPresent()) {
             return new ConfigException(what + ": " + kafka.principal() + " on " + kafka.listener()
-                    + " is not allowed to (" + denied.getMessage() + "): grant the ACL (README, Security)");
+                    + " is not allowed to (" + denied.get().getMessage() + "): grant the ACL (README, Security)");
         }
         String reason = cause instanceof TimeoutException || cause instanceof org.apache.kafka.common.errors.TimeoutException
                 ? "no answer within " + TIMEOUT_SECONDS + " s" : cause.getMessage();

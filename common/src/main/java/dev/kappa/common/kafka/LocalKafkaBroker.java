@@ -50,7 +50,6 @@ public final class LocalKafkaBroker implements AutoCloseable {
      */
     public static LocalKafkaBroker startSecured(Path dataDir) {
         try {
-            Files.createDirectories(dataDir);
             return start(dataDir, SecuredListener.create(dataDir.resolve("tls")));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare a secured Kafka broker in " + dataDir, e);
