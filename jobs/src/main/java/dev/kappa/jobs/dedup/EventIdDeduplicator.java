@@ -256,6 +256,13 @@ public final class EventIdDeduplicator extends AbstractStreamOperator<LoggedEven
             long watermark = advanceWatermark(slotTimers.currentWatermark());
             Tuple2<Long, Long> slotKey = timer.getKey();
             expiring.setCurrentNamespace(timer.getNamespace());
+            if (watermark == Long.MAX_VALUE) {
+                // The input has ended: only a finished or drained source sends this watermark, and nothing
+                // is read after it. Forgetting each id would cost a read and a delete per id remembered (a
+                // bounded replay of a week of log would spend minutes on it) for a state no one reads again.
+                expiring.clear();
+                return;
+            }
             List<Tuple2<Long, Long>> ids = new ArrayList<>();
             Iterable<Tuple2<Long, Long>> listed = expiring.get();
             if (listed != null) {

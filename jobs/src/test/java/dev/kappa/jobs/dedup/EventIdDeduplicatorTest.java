@@ -146,6 +146,26 @@ class EventIdDeduplicatorTest {
     }
 
     /**
+     * The end of input (the watermark a finished source sends) fires every slot's timer; the slots' lists
+     * go, but the ids in them are not read and deleted one by one: nothing reads this state again.
+     */
+    @Test
+    void theEndOfInputDropsTheSlotListsWithoutVisitingEachId() throws Exception {
+        Subject dedup = Subject.open(settings(Duration.ofHours(1), DedupOptions.TooLate.DLQ));
+        for (int i = 0; i < 100; i++) {
+            dedup.send(numbered(i));
+        }
+        int slots = dedup.harness().numEventTimeTimers();
+        assertThat(dedup.harness().numKeyedStateEntries()).isEqualTo(100 + slots);
+
+        dedup.harness().processWatermark(Long.MAX_VALUE);
+        assertThat(dedup.harness().numEventTimeTimers()).isZero();
+        assertThat(dedup.harness().numKeyedStateEntries()).as("each id's expiry, untouched").isEqualTo(100);
+        assertThat(dedup.forwardedIds()).hasSize(100);
+        assertThat(dedup.deadLetters()).isEmpty();
+    }
+
+    /**
      * Between an id's expiry and the end of its slot the id is still stored, but counts as forgotten:
      * which events are dropped never depends on when memory is freed.
      */
