@@ -144,7 +144,7 @@ public final class EventIdDeduplicator extends AbstractStreamOperator<LoggedEven
         super.open();
         expiry = getPartitionedState(new ValueStateDescriptor<>("expiry", Types.LONG));
         ListState<Tuple2<Long, Long>> lists = getPartitionedState(0L, LongSerializer.INSTANCE,
-                new ListStateDescriptor<>("expiring", EventIdKey.TYPE));
+                new ListStateDescriptor<>("expiring", EventIdKeySerializer.INSTANCE));
         // its namespace is the slot, set per access
         expiring = (InternalListState<Tuple2<Long, Long>, Long, Tuple2<Long, Long>>) lists;
         slotTimers = getInternalTimerService("expiry-slots", LongSerializer.INSTANCE, new SlotSweep());

@@ -21,6 +21,7 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -366,6 +367,48 @@ class EventIdDeduplicatorTest {
     }
 
     /**
+     * Snapshots of the slot layout whose lists were written by Flink's tuple serializer, taken by the
+     * harness with the EventIdDeduplicator of commit 8c02a76 (retention 1 h, ids slot-a, -b and -c at
+     * 10:00, 10:30 and 11:00, watermark 10:10): a heap checkpoint, and a canonical savepoint of each
+     * backend, which restores on either. Every id stays remembered, a restored list takes a new id and
+     * is checkpointed again, and each slot's sweep forgets its ids.
+     */
+    @ParameterizedTest
+    @CsvSource({"slot-layout-hashmap-checkpoint, hashmap", "slot-layout-hashmap-savepoint, hashmap",
+            "slot-layout-hashmap-savepoint, rocksdb", "slot-layout-rocksdb-savepoint, rocksdb",
+            "slot-layout-rocksdb-savepoint, hashmap"})
+    void aSnapshotWhoseListsTheTupleSerializerWroteRestores(String snapshot, String backendName) throws Exception {
+        DedupSettings settings = settings(Duration.ofHours(1), DedupOptions.TooLate.DLQ);
+        OperatorSubtaskState written = OperatorSnapshotUtil.readStateHandle(
+                Path.of("src/test/resources/dedup/" + snapshot + ".snapshot").toString());
+        Subject restored = Subject.open(settings, written, 1, 0, backend(backendName));
+        assertThat(restored.function().idsRemembered()).isEqualTo(3);
+        for (String id : List.of("slot-a", "slot-b", "slot-c")) {
+            restored.send(event(id, 10 * HOUR + HOUR / 3));
+        }
+        // expires at 11:30, the end of slot-b's slot: appended to a restored list
+        restored.send(event("new", 10 * HOUR + HOUR / 2));
+        assertThat(restored.forwardedIds()).containsExactly("new");
+        OperatorSubtaskState again = restored.harness().snapshot(2, 2);
+        restored.harness().close();
+
+        Subject after = Subject.open(settings, again, 1, 0, backend(backendName));
+        assertThat(after.function().idsRemembered()).isEqualTo(4);
+        after.harness().processWatermark(11 * HOUR + HOUR / 4);
+        for (String id : List.of("slot-a", "slot-b", "new")) {
+            after.send(event(id, 11 * HOUR + HOUR / 4));
+        }
+        assertThat(after.forwardedIds()).containsExactly("slot-a");
+        after.harness().processWatermark(14 * HOUR);
+        assertThat(after.function().idsRemembered()).isZero();
+        assertThat(after.harness().numEventTimeTimers()).isZero();
+        if (backendName.equals("hashmap")) {
+            assertThat(after.harness().numKeyedStateEntries()).isZero();
+        }
+        after.harness().close();
+    }
+
+    /**
      * A restored job has no watermark until its sources emit one, while its state has already lost the ids
      * the old watermark expired: a repeat read in between must still count as too late, restored at the
      * same parallelism and at a lower one.
@@ -411,6 +454,10 @@ class EventIdDeduplicatorTest {
         });
     }
 
+    private static StateBackend backend(String name) {
+        return name.equals("rocksdb") ? new EmbeddedRocksDBStateBackend(true) : new HashMapStateBackend();
+    }
+
     private static int owner(String id, int parallelism) {
         return KeyGroupRangeAssignment.assignKeyToParallelOperator(new EventIdKey().of(id), MAX_PARALLELISM,
                 parallelism);
@@ -424,9 +471,8 @@ class EventIdDeduplicatorTest {
     @ParameterizedTest
     @ValueSource(strings = {"hashmap", "rocksdb"})
     void rememberedIdsCostAFixedSmallNumberOfBytesWhateverTheIdLength(String backendName) throws Exception {
-        StateBackend backend = backendName.equals("rocksdb") ? new EmbeddedRocksDBStateBackend(true)
-                : new HashMapStateBackend();
-        Subject dedup = Subject.open(settings(Duration.ofDays(7), DedupOptions.TooLate.DLQ), null, 1, 0, backend);
+        Subject dedup = Subject.open(settings(Duration.ofDays(7), DedupOptions.TooLate.DLQ), null, 1, 0,
+                backend(backendName));
         int ids = 20_000;
         for (int i = 0; i < ids; i++) {
             String id = String.format("%0128d", i);
