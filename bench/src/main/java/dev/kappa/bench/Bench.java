@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.apache.flink.api.common.JobExecutionResult;
@@ -88,9 +89,11 @@ public final class Bench implements Callable<Integer> {
             description = "Checkpoint interval of every job, as in conf/local.yaml (default ${DEFAULT-VALUE}).")
     String checkpointInterval;
 
-    @Option(names = "--latency-rate", defaultValue = "5000",
-            description = "Events/s sent while latency is measured (default ${DEFAULT-VALUE}).")
-    int latencyRate;
+    @Option(names = "--latency-rate", split = ",", defaultValue = "5000,half",
+            description = "Events/s sent while latency is measured, one measurement per rate; 'half' is half the "
+                    + "rate at which the pipeline caught up with the dataset in the same round, its maximum "
+                    + "sustainable rate as measured here (default ${DEFAULT-VALUE}).")
+    List<String> latencyRates;
 
     @Option(names = "--latency-seconds", defaultValue = "30",
             description = "How long latency is measured (default ${DEFAULT-VALUE}).")
@@ -106,6 +109,7 @@ public final class Bench implements Callable<Integer> {
 
     private final PrintStream log = System.out;
     private final Map<String, List<Double>> samples = new HashMap<>();
+    private final List<Integer> latencyRatesMeasured = new ArrayList<>();
     private boolean warmingUp;
     private KappaConfig base;
     private KafkaSettings kafka;
@@ -251,7 +255,10 @@ public final class Bench implements Callable<Integer> {
             record("pipeline", events / seconds);
             log.printf("  pipeline  %,d raw records through ingest, dedup and columnar in %.1f s%n", events, seconds);
             if (measureLatency) {
-                latency(watcher, jobs);
+                for (String rate : latencyRates) {
+                    latency(watcher, jobs, rate.equals("half") ? (int) Math.round(events / seconds / 2)
+                            : Integer.parseInt(rate));
+                }
             }
         } finally {
             for (JobClient job : jobs) {
@@ -278,18 +285,20 @@ public final class Bench implements Callable<Integer> {
     }
 
     /** Fixed-rate traffic into the running pipeline; each event's delay until visible in events.unique. */
-    private void latency(TopicWatcher watcher, List<JobClient> jobs) throws Exception {
-        long count = (long) latencyRate * latencySeconds;
-        EventGenerator generator = new EventGenerator(new EventGenerator.Spec(count, 0.10, 0, 0, seed + 1,
-                Instant.now(), Duration.ofSeconds(latencySeconds)));
+    private void latency(TopicWatcher watcher, List<JobClient> jobs, int rate) throws Exception {
+        long count = (long) rate * latencySeconds;
+        // a seed per rate: ids sent at an earlier rate would be dropped as duplicates and never arrive
+        EventGenerator generator = new EventGenerator(new EventGenerator.Spec(count, 0.10, 0, 0,
+                seed + 1 + latencyRatesMeasured.size(), Instant.now(), Duration.ofSeconds(latencySeconds)));
         long before = watcher.records();
+        int earlierProbes = watcher.latencyNanos().size();
         long uniques = 0;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties(),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
             long started = System.nanoTime();
             for (long i = 0; generator.hasNext(); i++) {
                 EventGenerator.Generated event = generator.next();
-                EventSender.pace(started, i, latencyRate);
+                EventSender.pace(started, i, rate);
                 watcher.sent(event.eventId());
                 uniques += event.kind() == EventGenerator.Kind.UNIQUE ? 1 : 0;
                 producer.send(new ProducerRecord<>(
@@ -298,14 +307,16 @@ public final class Bench implements Callable<Integer> {
         }
         long expected = before + uniques;
         awaitCondition("every latency probe in events.unique", jobs, watcher, () -> watcher.records() >= expected);
-        List<Long> latencies = new ArrayList<>(watcher.latencyNanos());
+        List<Long> all = watcher.latencyNanos();
+        List<Long> latencies = new ArrayList<>(all.subList(earlierProbes, all.size()));
         latencies.sort(null);
         double p50 = latencies.get(latencies.size() / 2) / 1e6;
         double p99 = latencies.get((int) Math.ceil(latencies.size() * 0.99) - 1) / 1e6;
-        samples.put("latency p50", List.of(p50));
-        samples.put("latency p99", List.of(p99));
+        latencyRatesMeasured.add(rate);
+        samples.put("latency p50 at " + rate, List.of(p50));
+        samples.put("latency p99 at " + rate, List.of(p99));
         log.printf("  latency   %,d events at %,d/s: p50 %.0f ms, p99 %.0f ms, max %.0f ms%n", latencies.size(),
-                latencyRate, p50, p99, latencies.get(latencies.size() - 1) / 1e6);
+                rate, p50, p99, latencies.get(latencies.size() - 1) / 1e6);
     }
 
     private Properties producerProperties() {
@@ -351,7 +362,15 @@ public final class Bench implements Callable<Integer> {
 
     private List<Comparison> comparisons() {
         double interval = base.get(CommonOptions.CHECKPOINT_INTERVAL).toMillis();
-        return List.of(
+        List<Comparison> latencies = new ArrayList<>();
+        for (int rate : latencyRatesMeasured) {
+            String at = " at " + Report.number(rate) + " ev/s";
+            latencies.add(Comparison.atMost("latency p99 to events.unique" + at, "ms", get("latency p99 at " + rate),
+                    "checkpoint interval", List.of(interval), 2));
+            latencies.add(Comparison.reference("latency p50 to events.unique" + at, "ms",
+                    get("latency p50 at " + rate), "checkpoint interval", List.of(interval)));
+        }
+        List<Comparison> rows = new ArrayList<>(List.of(
                 Comparison.reference("ingest job", "ev/s", get("ingest job"), "kafka produce", get("kafka produce")),
                 Comparison.reference("ingest job", "ev/s", get("ingest job"), "kafka consume", get("kafka consume")),
                 Comparison.atLeast("dedup job", "ev/s", get("dedup job"), "flink sql dedup", get("flink sql dedup"), 2),
@@ -364,24 +383,22 @@ public final class Bench implements Callable<Integer> {
                         "stages one after another", get("stages one after another")),
                 Comparison.reference("replay (dedup → columnar)", "ev/s", get("replay"), "live dedup + columnar",
                         get("live dedup + columnar")),
-                Comparison.atMost("latency p99 to events.unique", "ms", get("latency p99"), "checkpoint interval",
-                        List.of(interval), 2),
-                Comparison.reference("latency p50 to events.unique", "ms", get("latency p50"), "checkpoint interval",
-                        List.of(interval)),
                 Comparison.reference("dedup state", "bytes/id", get("dedup state bytes/id"), "flink sql dedup state",
                         get("flink sql state bytes/id")),
                 Comparison.reference("parquet size", "bytes/row", get("columnar bytes/row"), "flink sql parquet",
-                        get("flink sql bytes/row")));
+                        get("flink sql bytes/row"))));
+        rows.addAll(rows.size() - 2, latencies);
+        return rows;
     }
 
     private String preamble() {
         return String.format(Locale.ROOT, "Run on %s with %d cores, %d GiB RAM, Java %s; generated %s, %d runs "
                 + "after %d warm-up round(s), parallelism %d, checkpoints every %s, heap state, ZSTD; latency at "
-                + "%,d events/s for %d s. Reproduce: `bench/run --events %d --runs %d`.",
+                + "%s events/s for %d s each. Reproduce: `bench/run --events %d --runs %d`.",
                 Instant.now().toString().substring(0, 10),
                 Runtime.getRuntime().availableProcessors(), Math.round(physicalMemoryGiB()),
                 System.getProperty("java.version"), sent, runs, warmupRuns, parallelism, checkpointInterval,
-                latencyRate,
+                latencyRatesMeasured.stream().map(Report::number).collect(Collectors.joining(" and ")),
                 latencySeconds, events, runs);
     }
 

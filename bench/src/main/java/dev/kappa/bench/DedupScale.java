@@ -61,6 +61,10 @@ public final class DedupScale implements Callable<Integer> {
             description = "Checkpoint interval (default ${DEFAULT-VALUE}).")
     String checkpointInterval;
 
+    @Option(names = "--set", description = "A setting for every job, KEY=VALUE as deploy/kappa takes it, e.g. "
+            + "flink.state.backend.rocksdb.use-bloom-filter=false; repeatable.")
+    List<String> overrides = new ArrayList<>();
+
     @Option(names = "--seed", defaultValue = "42", description = "Generator seed (default ${DEFAULT-VALUE}).")
     long seed;
 
@@ -75,24 +79,27 @@ public final class DedupScale implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path work = Files.createTempDirectory("kappa-dedup-scale-");
-        System.out.printf("dedup-scale: sizes %s, %d runs each, %s state, parallelism %d, checkpoints every %s%n",
-                sizes, runs, backend, parallelism, checkpointInterval);
+        System.out.printf("dedup-scale: sizes %s, %d runs each, %s state, parallelism %d, checkpoints every %s%s%n",
+                sizes, runs, backend, parallelism, checkpointInterval, setAlso());
         Map<Long, Map<String, List<Double>>> bySize = new LinkedHashMap<>();
         try (LocalKafkaBroker broker = LocalKafkaBroker.start(work.resolve("kafka"))) {
-            KappaConfig base = KappaConfig.load(null, List.of(
+            List<String> settings = new ArrayList<>(List.of(
                     CommonOptions.BOOTSTRAP_SERVERS.key() + "=" + broker.bootstrapServers(),
                     "job.parallelism=" + parallelism, "checkpoint.interval=" + checkpointInterval,
                     "checkpoint.dir=" + work.resolve("checkpoints").toUri(), "state.backend=" + backend,
-                    "ingest.start=earliest", "dedup.start=earliest"), AllOptions.list());
+                    "ingest.start=earliest", "dedup.start=earliest"));
+            settings.addAll(CheckpointStats.settings());
+            settings.addAll(overrides);
+            KappaConfig base = KappaConfig.load(null, settings, AllOptions.list());
             KafkaSettings kafka = KafkaSettings.from(base);
             // every log is loaded before any job runs: sending to a broker that has served the runs of a
             // smaller size stalled for minutes here
-            Map<Long, Long> validCounts = new LinkedHashMap<>();
+            Map<Long, EventSender.Counts> loaded = new LinkedHashMap<>();
             for (long size : sizes) {
-                validCounts.put(size, load(base, kafka, size));
+                loaded.put(size, load(base, kafka, size));
             }
             for (long size : sizes) {
-                bySize.put(size, measure(base, kafka, size, validCounts.get(size), work,
+                bySize.put(size, measure(base, kafka, size, loaded.get(size), work,
                         bySize.isEmpty() ? warmupRuns : 0));
             }
         } finally {
@@ -104,6 +111,12 @@ public final class DedupScale implements Callable<Integer> {
             Map<String, List<Double>> s = entry.getValue();
             rows.add(Comparison.atLeast("dedup job" + at, "ev/s", s.get("dedup"), "flink sql dedup", s.get("sql"), 2.0));
             rows.add(Comparison.atLeast("dedup job" + at, "ev/s", s.get("dedup"), "kafka produce", s.get("produce"), 0.6));
+            rows.add(Comparison.reference("last checkpoint, full size per remembered id" + at, "B",
+                    s.get("dedup full B/id"), "flink sql dedup", s.get("sql full B/id")));
+            rows.add(Comparison.reference("checkpoint, mean size written" + at, "MB", s.get("dedup mean MB"),
+                    "flink sql dedup", s.get("sql mean MB")));
+            rows.add(Comparison.reference("longest checkpoint" + at, "ms", s.get("dedup longest ms"),
+                    "flink sql dedup", s.get("sql longest ms")));
         }
         List<Long> measured = new ArrayList<>(bySize.keySet());
         if (measured.size() > 1) {
@@ -116,8 +129,12 @@ public final class DedupScale implements Callable<Integer> {
         Report report = new Report("kappa dedup-scale (" + backend + " state)", rows);
         System.out.printf("%n%s%n", report.markdown());
         report.write(out, "Dedup at growing log sizes, " + backend + " state, parallelism " + parallelism
-                + ", checkpoints every " + checkpointInterval + "; medians of " + runs + " runs.");
+                + ", checkpoints every " + checkpointInterval + setAlso() + "; medians of " + runs + " runs.");
         return 0;
+    }
+
+    private String setAlso() {
+        return overrides.isEmpty() ? "" : ", " + String.join(", ", overrides);
     }
 
     private EventGenerator.Spec spec(long size) {
@@ -125,20 +142,21 @@ public final class DedupScale implements Callable<Integer> {
                 Duration.ofHours(24));
     }
 
-    /** Sends {@code size} raw events and ingests them into valid-{@code size}; returns how many are valid. */
-    private long load(KappaConfig base, KafkaSettings kafka, long size) throws Exception {
+    /** Sends {@code size} raw events and ingests them into valid-{@code size}; returns what was sent. */
+    private EventSender.Counts load(KappaConfig base, KafkaSettings kafka, long size) throws Exception {
         String raw = "raw-" + size;
         String valid = "valid-" + size;
         createTopics(kafka, base, raw, valid, base.get(CommonOptions.TOPIC_DLQ));
         EventSender.Counts sent = EventSender.send(kafka, raw, spec(size), 0, System.out);
         IngestJob.run(base.with("topics.raw=" + raw, "topics.valid=" + valid, "job.name=scale-ingest-" + size),
                 IngestJob.Input.kafka(true));
-        return sent.unique() + sent.duplicates();
+        return sent;
     }
 
     /** One size: each figure once per run, ours next to its baselines. */
-    private Map<String, List<Double>> measure(KappaConfig base, KafkaSettings kafka, long size, long validCount,
-            Path work, int warmups) throws Exception {
+    private Map<String, List<Double>> measure(KappaConfig base, KafkaSettings kafka, long size,
+            EventSender.Counts sent, Path work, int warmups) throws Exception {
+        long validCount = sent.unique() + sent.duplicates();
         String valid = "valid-" + size;
         Path payloads = Bench.writePayloads(spec(size), work);
         SqlBaseline sql = new SqlBaseline(base);
@@ -151,6 +169,8 @@ public final class DedupScale implements Callable<Integer> {
                     "topics.unique=unique-" + tag, "job.name=scale-dedup-" + tag), true).getNetRuntime() / 1e3));
             measured.put("sql", validCount / (sql.dedup(valid, "sql-unique-" + tag, "scale-sql-dedup-" + tag, true)
                     .getJobExecutionResult().get().getNetRuntime() / 1e3));
+            checkpoints("dedup", CheckpointStats.of("scale-dedup-" + tag), sent.unique(), measured);
+            checkpoints("sql", CheckpointStats.of("scale-sql-dedup-" + tag), sent.unique(), measured);
             measured.put("produce", KafkaTools.produce(kafka.bootstrapServers(), "perf-" + tag, size, payloads,
                     KafkaTools.RAW_PRODUCER, work.resolve("produce-" + tag + ".log")));
             System.out.printf("dedup-scale: %,d events, %s: %s%n", size, run < 1 ? "warm-up" : "run " + run, measured);
@@ -163,6 +183,14 @@ public final class DedupScale implements Callable<Integer> {
             }
         }
         return samples;
+    }
+
+    /** A job's checkpoint figures; its last checkpoint, at the end of the log, holds every id it remembers. */
+    private static void checkpoints(String job, CheckpointStats.Figures figures, long ids,
+            Map<String, Double> measured) {
+        measured.put(job + " full B/id", (double) figures.lastFullBytes() / ids);
+        measured.put(job + " mean MB", figures.meanWrittenBytes() / 1e6);
+        measured.put(job + " longest ms", (double) figures.longestMillis());
     }
 
     private static void createTopics(KafkaSettings kafka, KappaConfig base, String... topics) {
