@@ -239,7 +239,7 @@ public final class Bench implements Callable<Integer> {
                 KafkaAdmin admin = new KafkaAdmin(kafka)) {
             jobs.add(submit(config, tag + "-ingest", (env, c, name) ->
                     IngestJob.defineToKafka(IngestJob.kafkaSource(env, c, name, false), c, name)));
-            jobs.add(submit(config, tag + "-dedup", Bench::dedupToKafka));
+            jobs.add(submitDedup(config, tag + "-dedup"));
             ColumnarSettings columnar;
             try (TableVersions versions = TableVersions.open(ColumnarSettings.from(config).catalog(), tag)) {
                 columnar = ColumnarJob.registerVersion(versions, ColumnarSettings.from(config), columnarGroup, unique);
@@ -278,6 +278,28 @@ public final class Bench implements Callable<Integer> {
         StreamExecutionEnvironment env = FlinkEnvironments.create(named);
         wiring.define(env, named, jobName);
         return env.executeAsync(jobName);
+    }
+
+    /** Submits the dedup job under {@code jobName} (also its consumer group), unbounded. */
+    static JobClient submitDedup(KappaConfig config, String jobName) throws Exception {
+        return submit(config, jobName, Bench::dedupToKafka);
+    }
+
+    /**
+     * Waits until the unbounded job {@code client} has read {@code topic} to its end: its {@code group}
+     * commits offsets on checkpoints, so a checkpoint after the last record has completed.
+     */
+    static void awaitReadToEnd(KafkaSettings kafka, JobClient client, String group, String topic) throws Exception {
+        try (KafkaAdmin admin = new KafkaAdmin(kafka)) {
+            Map<Integer, Long> end = admin.offsets(topic, OffsetSpec.latest());
+            long deadline = System.nanoTime() + JOB_TIMEOUT.toNanos();
+            while (!reached(admin.committedOffsets(group, topic), end)) {
+                if (System.nanoTime() > deadline || client.getJobStatus().get().isGloballyTerminalState()) {
+                    throw new IllegalStateException(group + " did not read " + topic + " to its end");
+                }
+                Thread.sleep(500);
+            }
+        }
     }
 
     private static void dedupToKafka(StreamExecutionEnvironment env, KappaConfig config, String jobName) {
@@ -334,24 +356,17 @@ public final class Bench implements Callable<Integer> {
         long ids = sent.unique();
         KappaConfig ours = base.with("topics.valid=" + valid(1), "topics.unique=state-unique");
         createTopics("state-unique", "state-sql-unique");
-        record("dedup state bytes/id", stateBytes(submit(ours, "bench-state-dedup", Bench::dedupToKafka),
+        record("dedup state bytes/id", stateBytes(submitDedup(ours, "bench-state-dedup"),
                 "bench-state-dedup", work.resolve("checkpoints/bench-state-dedup")) / ids);
         SqlBaseline sql = new SqlBaseline(base);
         record("flink sql state bytes/id", stateBytes(sql.dedup(valid(1), "state-sql-unique", "bench-state-sql", false),
                 "bench-state-sql", work.resolve("checkpoints/bench-state-sql")) / ids);
     }
 
-    /** Waits until {@code group} has committed the whole input (offsets are committed on checkpoints). */
+    /** The bytes of the newest checkpoint in {@code checkpoints} once {@code group} has read the whole log. */
     private double stateBytes(JobClient client, String group, Path checkpoints) throws Exception {
-        try (KafkaAdmin admin = new KafkaAdmin(kafka)) {
-            Map<Integer, Long> end = admin.offsets(valid(1), OffsetSpec.latest());
-            long deadline = System.nanoTime() + JOB_TIMEOUT.toNanos();
-            while (!reached(admin.committedOffsets(group, valid(1)), end)) {
-                if (System.nanoTime() > deadline || client.getJobStatus().get().isGloballyTerminalState()) {
-                    throw new IllegalStateException(group + " did not read " + valid(1) + " to its end");
-                }
-                Thread.sleep(500);
-            }
+        try {
+            awaitReadToEnd(kafka, client, group, valid(1));
             String newest = RetainedCheckpoints.latest(checkpoints.toUri().toString())
                     .orElseThrow(() -> new IllegalStateException("no checkpoint in " + checkpoints));
             return bytes(Path.of(URI.create(newest)), name -> true);
