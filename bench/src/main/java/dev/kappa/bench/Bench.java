@@ -122,6 +122,12 @@ public final class Bench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // checked before the rounds: the rates are used only in the last one, many minutes in
+        for (String rate : latencyRates) {
+            if (!rate.equals("half") && !rate.matches("[1-9][0-9]{0,8}")) {
+                throw new IllegalArgumentException("--latency-rate takes events/s or 'half', not '" + rate + "'");
+            }
+        }
         work = workDir != null ? workDir : Files.createTempDirectory("kappa-bench-");
         log.printf("bench: %,d events, %d runs after %d warm-up round(s), parallelism %d, checkpoints every %s; "
                 + "work dir %s%n", events, runs, warmupRuns, parallelism, checkpointInterval, work);
