@@ -7,13 +7,12 @@ import static dev.kappa.common.event.EventFields.MAX_ID_LENGTH;
 import static dev.kappa.common.event.EventFields.PAYLOAD;
 import static dev.kappa.common.event.EventFields.SOURCE;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -38,8 +37,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Parses raw envelope bytes into an {@link Event} with a precise {@link RejectReason} for anything
- * wrong, and writes the canonical form. Streams the envelope with Jackson's token parser and only
- * builds a tree for the payload. Not thread-safe: one instance per operator subtask.
+ * wrong, and writes the canonical form. Streams the envelope with Jackson's token parser; the payload
+ * is copied token by token, or parsed into a tree where ingest must change it. Not thread-safe: one
+ * instance per operator subtask.
  */
 public final class EventCodec {
 
@@ -48,7 +48,11 @@ public final class EventCodec {
     private final ObjectMapper mapper;
     /** Writes characters outside the BMP (emoji) as UTF-8, not as escaped surrogate pairs three times their size. */
     private final ObjectMapper canonicalMapper;
+    /** Reads for {@link #canonicalize}, which finds duplicate names itself with {@link #fieldNames}. */
+    private final JsonFactory copyingFactory;
+    private final FieldNames fieldNames = new FieldNames();
     private final ByteArrayBuilder buffer = new ByteArrayBuilder(512);
+    private final ByteArrayOutputStream payloadCopy = new ByteArrayOutputStream(512);
 
     public EventCodec(ParsePolicy policy) {
         this(policy, Clock.systemUTC());
@@ -61,6 +65,7 @@ public final class EventCodec {
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(policy.maxDepth()).build())
                 .build();
+        this.copyingFactory = factory.rebuild().disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
         // Numbers keep their exact text: as doubles, 1e400 would become the string "Infinity" and
         // 0.1000000000000000055 would lose digits
         this.mapper = new ObjectMapper(factory)
@@ -72,6 +77,43 @@ public final class EventCodec {
 
     /** Parses and validates; throws {@link RejectedEventException} with the reason on bad input. */
     public Event parse(byte[] value) {
+        requireReadable(value);
+        try (JsonParser parser = mapper.createParser(value)) {
+            return parseEnvelope(parser, mayEscapeSurrogates(value), null);
+        } catch (IOException e) {
+            throw rejection(e);
+        }
+    }
+
+    /**
+     * The canonical record, the same bytes as {@code write(parse(value))}, in one pass that copies
+     * the payload token by token: building and writing its tree cost a fifth of ingest's time.
+     * Null when the event needs its tree: it brings no id (one is derived from its content),
+     * unknown top-level fields move into its payload, or it may escape a lone surrogate; call
+     * {@link #parse} then. Rejects bad input as {@link #parse} does.
+     */
+    public CanonicalEvent canonicalize(byte[] value) {
+        requireReadable(value);
+        if (mayEscapeSurrogates(value)) {
+            return null;
+        }
+        payloadCopy.reset();
+        fieldNames.reset();
+        Event envelope;
+        try (JsonParser parser = copyingFactory.createParser(value);
+                JsonGenerator copy = canonicalMapper.getFactory().createGenerator(payloadCopy)) {
+            envelope = parseEnvelope(parser, false, copy);
+        } catch (IOException e) {
+            throw rejection(e);
+        }
+        if (envelope == null || envelope.eventId() == null) {
+            return null;
+        }
+        return new CanonicalEvent(envelope.eventId(), envelope.eventTime().toEpochMilli(),
+                serialize(envelope, true, payloadCopy));
+    }
+
+    private void requireReadable(byte[] value) {
         if (value == null) {
             throw new RejectedEventException(RejectReason.NULL_VALUE, "record value is null");
         }
@@ -83,22 +125,29 @@ public final class EventCodec {
         if (invalid >= 0) {
             throw new RejectedEventException(RejectReason.INVALID_UTF8, "invalid UTF-8 at byte " + invalid);
         }
-        try (JsonParser parser = mapper.createParser(value)) {
-            return parseEnvelope(parser, mayEscapeSurrogates(value));
-        } catch (StreamConstraintsException e) {
-            RejectReason reason = e.getMessage().contains("nesting depth") ? RejectReason.TOO_DEEP
-                    : RejectReason.TOO_LARGE;
-            throw new RejectedEventException(reason, e.getOriginalMessage());
-        } catch (JsonParseException e) {
-            RejectReason reason = e.getOriginalMessage().startsWith("Duplicate") ? RejectReason.DUPLICATE_FIELD
-                    : RejectReason.MALFORMED_JSON;
-            throw new RejectedEventException(reason, e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new RejectedEventException(RejectReason.MALFORMED_JSON, String.valueOf(e.getMessage()));
-        }
     }
 
-    private Event parseEnvelope(JsonParser parser, boolean mayHoldUnpairedSurrogates) throws IOException {
+    private static RejectedEventException rejection(IOException e) {
+        if (e instanceof StreamConstraintsException) {
+            RejectReason reason = e.getMessage().contains("nesting depth") ? RejectReason.TOO_DEEP
+                    : RejectReason.TOO_LARGE;
+            return new RejectedEventException(reason, ((StreamConstraintsException) e).getOriginalMessage());
+        }
+        if (e instanceof JsonParseException parse) {
+            RejectReason reason = parse.getOriginalMessage().startsWith("Duplicate") ? RejectReason.DUPLICATE_FIELD
+                    : RejectReason.MALFORMED_JSON;
+            return new RejectedEventException(reason, parse.getOriginalMessage());
+        }
+        return new RejectedEventException(RejectReason.MALFORMED_JSON, String.valueOf(e.getMessage()));
+    }
+
+    /**
+     * With {@code payloadCopy}, the parser does not refuse duplicate names, {@link #fieldNames} does;
+     * the payload is copied there instead of into the event, and the result is null at the first
+     * unknown field not rejected: moving or dropping it is left to {@link #parse}.
+     */
+    private Event parseEnvelope(JsonParser parser, boolean mayHoldUnpairedSurrogates, JsonGenerator payloadCopy)
+            throws IOException {
         JsonToken first = parser.nextToken();
         if (first == null) {
             throw new RejectedEventException(RejectReason.EMPTY_VALUE, "record holds no JSON value");
@@ -113,16 +162,31 @@ public final class EventCodec {
         String source = null;
         ObjectNode payload = null;
         Map<String, JsonNode> unknown = null;
+        if (payloadCopy != null) {
+            fieldNames.enterObject();
+        }
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String field = parser.currentName();
+            if (payloadCopy != null) {
+                fieldNames.add(field);
+            }
             JsonToken token = parser.nextToken();
             switch (field) {
                 case EVENT_ID -> id = stringOrNull(parser, token, EVENT_ID);
                 case EVENT_TYPE -> type = stringOrNull(parser, token, EVENT_TYPE);
                 case EVENT_TIME -> time = eventTime(parser, token);
                 case SOURCE -> source = stringOrNull(parser, token, SOURCE);
-                case PAYLOAD -> payload = payloadOrNull(parser, token);
+                case PAYLOAD -> {
+                    if (payloadCopy == null) {
+                        payload = payloadOrNull(parser, token);
+                    } else if (isPayloadObject(token)) {
+                        copyStructure(parser, payloadCopy);
+                    }
+                }
                 default -> {
+                    if (payloadCopy != null && policy.unknownFields() != ParsePolicy.UnknownFields.REJECT) {
+                        return null;
+                    }
                     switch (policy.unknownFields()) {
                         case REJECT -> throw new RejectedEventException(RejectReason.UNKNOWN_FIELD,
                                 "unknown top-level field '" + shorten(field) + "'");
@@ -271,13 +335,74 @@ public final class EventCodec {
     }
 
     private ObjectNode payloadOrNull(JsonParser parser, JsonToken token) throws IOException {
+        return isPayloadObject(token) ? (ObjectNode) mapper.readTree(parser) : null;
+    }
+
+    /** True for an object, false for null; rejects anything else. */
+    private static boolean isPayloadObject(JsonToken token) {
         if (token == JsonToken.START_OBJECT) {
-            return (ObjectNode) mapper.readTree(parser);
+            return true;
         }
         if (token == JsonToken.VALUE_NULL) {
-            return null;
+            return false;
         }
         throw new RejectedEventException(RejectReason.WRONG_TYPE, "payload must be an object, got " + describe(token));
+    }
+
+    /**
+     * Copies the structure the parser is at as its tree would be written: decimals through
+     * BigDecimal and integers through their type, as the tree holds them, so the text is the same.
+     */
+    private void copyStructure(JsonParser parser, JsonGenerator out) throws IOException {
+        int depth = 0;
+        JsonToken token = parser.currentToken();
+        while (true) {
+            switch (token) {
+                case START_OBJECT -> {
+                    out.writeStartObject();
+                    fieldNames.enterObject();
+                    depth++;
+                }
+                case START_ARRAY -> {
+                    out.writeStartArray();
+                    depth++;
+                }
+                case END_OBJECT -> {
+                    out.writeEndObject();
+                    fieldNames.exitObject();
+                    depth--;
+                }
+                case END_ARRAY -> {
+                    out.writeEndArray();
+                    depth--;
+                }
+                case FIELD_NAME -> {
+                    fieldNames.add(parser.currentName());
+                    out.writeFieldName(parser.currentName());
+                }
+                case VALUE_STRING -> out.writeString(parser.getTextCharacters(), parser.getTextOffset(),
+                        parser.getTextLength());
+                case VALUE_NUMBER_INT -> {
+                    switch (parser.getNumberType()) {
+                        case INT -> out.writeNumber(parser.getIntValue());
+                        case LONG -> out.writeNumber(parser.getLongValue());
+                        default -> out.writeNumber(parser.getBigIntegerValue());
+                    }
+                }
+                case VALUE_NUMBER_FLOAT -> out.writeNumber(parser.getDecimalValue());
+                case VALUE_TRUE -> out.writeBoolean(true);
+                case VALUE_FALSE -> out.writeBoolean(false);
+                case VALUE_NULL -> out.writeNull();
+                default -> throw new IllegalStateException("JSON text holds no " + token);
+            }
+            if (depth == 0) {
+                return;
+            }
+            token = parser.nextToken();
+            if (token == null) {
+                throw new RejectedEventException(RejectReason.MALFORMED_JSON, "payload ends before it is closed");
+            }
+        }
     }
 
     private static Instant eventTime(JsonParser parser, JsonToken token) throws IOException {
@@ -285,7 +410,7 @@ public final class EventCodec {
             case VALUE_STRING -> {
                 String text = parser.getText();
                 try {
-                    return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+                    return IsoTimestamps.parse(text);
                 } catch (DateTimeException e) {
                     throw new RejectedEventException(RejectReason.BAD_TIMESTAMP, "event_time '" + shorten(text)
                             + "' is not ISO-8601 with a zone offset (2026-01-31T12:00:00Z) nor epoch milliseconds");
@@ -322,7 +447,7 @@ public final class EventCodec {
 
     /** The canonical log form: fixed field order, ISO-8601 UTC time, absent fields left out. */
     public byte[] write(Event event) {
-        return serialize(event, true);
+        return serialize(event, true, null);
     }
 
     /**
@@ -330,10 +455,11 @@ public final class EventCodec {
      * sends of the same event whatever their key order or whitespace, so it can name the event.
      */
     public byte[] contentBytes(Event event) {
-        return serialize(event, false);
+        return serialize(event, false, null);
     }
 
-    private byte[] serialize(Event event, boolean canonicalForm) {
+    /** {@code copiedPayload}, when given, is written as the payload: its JSON, or nothing when empty. */
+    private byte[] serialize(Event event, boolean canonicalForm, ByteArrayOutputStream copiedPayload) {
         buffer.reset();
         // contentBytes keeps the original encoding: derived ids of events already ingested must not change
         ObjectMapper writer = canonicalForm ? canonicalMapper : mapper;
@@ -343,11 +469,17 @@ public final class EventCodec {
                 gen.writeStringField(EVENT_ID, event.eventId());
             }
             gen.writeStringField(EVENT_TYPE, event.eventType());
-            gen.writeStringField(EVENT_TIME, event.eventTime().toString());
+            gen.writeStringField(EVENT_TIME, IsoTimestamps.format(event.eventTime()));
             if (event.source() != null) {
                 gen.writeStringField(SOURCE, event.source());
             }
-            if (event.payload() != null) {
+            if (copiedPayload != null && copiedPayload.size() > 0) {
+                gen.writeFieldName(PAYLOAD);
+                // an empty raw value writes the separator; the generator's own bytes go out before the copy
+                gen.writeRawValue("");
+                gen.flush();
+                copiedPayload.writeTo(buffer);
+            } else if (event.payload() != null) {
                 gen.writeFieldName(PAYLOAD);
                 if (canonicalForm) {
                     writer.writeTree(gen, event.payload());

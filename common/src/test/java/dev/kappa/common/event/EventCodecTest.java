@@ -8,6 +8,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -287,5 +290,154 @@ class EventCodecTest {
     private void assertReason(byte[] input, RejectReason expected) {
         assertThatThrownBy(() -> codec.parse(input)).isInstanceOfSatisfying(RejectedEventException.class,
                 e -> assertThat(e.reason()).as(e.detail()).isEqualTo(expected));
+    }
+
+    /**
+     * Random envelopes, valid and broken in every way the codec knows: the one-pass path gives the
+     * tree path's bytes exactly, rejects with the same reason and detail, and leaves to the tree
+     * only what needs it.
+     */
+    @Test
+    void canonicalizeWritesWhatTheTreeWritesAndRejectsWhatItRejects() {
+        EventCodec dropping = new EventCodec(new ParsePolicy(1024, 8, ParsePolicy.UnknownFields.DROP,
+                Instant.parse("2000-01-01T00:00:00Z"), Duration.ofDays(1)), Clock.fixed(NOW, ZoneOffset.UTC));
+        Random random = new Random(5);
+        int copied = 0;
+        int rejected = 0;
+        for (int i = 0; i < 30_000; i++) {
+            byte[] value = utf8(RandomEnvelopes.envelope(random));
+            EventCodec under = i % 2 == 0 ? codec : dropping;
+            Event parsed;
+            try {
+                parsed = under.parse(value);
+            } catch (RejectedEventException treeRejection) {
+                try {
+                    assertThat(under.canonicalize(value)).as("accepted what the tree rejects: " + text(value)).isNull();
+                } catch (RejectedEventException copyRejection) {
+                    // Jackson reads the token after a name with the name, so a malformed value after
+                    // a repeated name is seen before this codec checks the name; Jackson's strict mode checks first
+                    if (!(treeRejection.reason() == RejectReason.DUPLICATE_FIELD
+                            && copyRejection.reason() == RejectReason.MALFORMED_JSON)) {
+                        assertThat(copyRejection.reason()).as(text(value)).isEqualTo(treeRejection.reason());
+                        assertThat(copyRejection.detail()).as(text(value)).isEqualTo(treeRejection.detail());
+                    }
+                    rejected++;
+                }
+                continue;
+            }
+            CanonicalEvent canonical = under.canonicalize(value);
+            if (canonical == null) {
+                String raw = text(value);
+                assertThat(parsed.eventId() == null || raw.contains("\\u") || raw.contains("\"x_"))
+                        .as("left to the tree without a reason: " + raw).isTrue();
+                continue;
+            }
+            assertThat(text(canonical.json())).as(text(value)).isEqualTo(text(under.write(parsed)));
+            assertThat(canonical.eventId()).isEqualTo(parsed.eventId());
+            assertThat(canonical.eventTimeMillis()).isEqualTo(parsed.eventTime().toEpochMilli());
+            copied++;
+        }
+        assertThat(copied).as("copied in one pass").isGreaterThan(3_000);
+        assertThat(rejected).as("rejected").isGreaterThan(5_000);
+    }
+
+    /** JSON envelopes for {@link #canonicalizeWritesWhatTheTreeWritesAndRejectsWhatItRejects}. */
+    private static final class RandomEnvelopes {
+
+        private static final String[] NUMBERS = {"0", "-0", "1.50", "0.0", "-0.0", "1e400", "1E-400", "0E-5", "1.0E+2",
+            "100e-2", "0.1e1", "12345678901234567890123", "-9223372036854775808", "2147483648", "3.141592653589793238462643",
+            "1e", "01", "1.", ".5", "+1", "NaN"};
+        private static final String CHARACTERS = "ab é漢😀\"\\/\n\t\u0001\u007f\u2028";
+
+        static String envelope(Random random) {
+            List<String> fields = new ArrayList<>();
+            if (random.nextInt(10) > 0) {
+                fields.add("\"event_id\":" + (random.nextInt(20) == 0 ? "7" : string(random)));
+            }
+            if (random.nextInt(20) > 0) {
+                fields.add("\"event_type\":" + (random.nextInt(30) == 0 ? "\"\"" : "\"click\""));
+            }
+            if (random.nextInt(20) > 0) {
+                fields.add("\"event_time\":" + switch (random.nextInt(6)) {
+                    case 0 -> "1780000000000";
+                    case 1 -> "\"2026-06-01T11:59:59.123+09:00\"";
+                    case 2 -> "\"1999-06-01T11:59:59Z\"";
+                    case 3 -> "1.5";
+                    default -> "\"2026-06-01T10:00:00Z\"";
+                });
+            }
+            if (random.nextBoolean()) {
+                fields.add("\"source\":" + (random.nextInt(10) == 0 ? "null" : string(random)));
+            }
+            if (random.nextInt(10) > 0) {
+                fields.add("\"payload\":" + switch (random.nextInt(20)) {
+                    case 0 -> "null";
+                    case 1 -> "[1]";
+                    case 2 -> "\"text\"";
+                    default -> object(random, 0);
+                });
+            }
+            if (random.nextInt(8) == 0) {
+                fields.add("\"x_" + random.nextInt(3) + "\":" + value(random, 1));
+            }
+            if (random.nextInt(30) == 0) {
+                fields.add(fields.get(0));
+            }
+            java.util.Collections.shuffle(fields, random);
+            String json = "{" + String.join(",", fields) + "}";
+            return switch (random.nextInt(30)) {
+                case 0 -> json.substring(0, random.nextInt(json.length()));
+                case 1 -> json + " {}";
+                default -> json;
+            };
+        }
+
+        private static String object(Random random, int depth) {
+            List<String> fields = new ArrayList<>();
+            int size = random.nextInt(5);
+            for (int i = 0; i < size; i++) {
+                String name = random.nextInt(15) == 0 && !fields.isEmpty() ? fields.get(0).substring(0, fields.get(0)
+                        .indexOf("\":") + 1) : string(random);
+                fields.add(name + ":" + value(random, depth + 1));
+            }
+            return "{" + String.join(",", fields) + "}";
+        }
+
+        private static String value(Random random, int depth) {
+            return switch (random.nextInt(depth > 9 ? 5 : 8)) {
+                case 0, 1 -> string(random);
+                case 2 -> NUMBERS[random.nextInt(NUMBERS.length)];
+                case 3 -> Long.toString(random.nextLong() >> random.nextInt(64));
+                case 4 -> random.nextInt(3) == 0 ? "null" : Boolean.toString(random.nextBoolean());
+                case 5 -> "[" + value(random, depth + 1) + "," + value(random, depth + 1) + "]";
+                default -> object(random, depth);
+            };
+        }
+
+        /** A JSON string literal, its characters raw or escaped. */
+        private static String string(Random random) {
+            StringBuilder literal = new StringBuilder("\"");
+            int length = random.nextInt(8);
+            for (int i = 0; i < length; i++) {
+                int codePoint = CHARACTERS.codePointAt(CHARACTERS.offsetByCodePoints(0,
+                        random.nextInt(CHARACTERS.codePointCount(0, CHARACTERS.length()))));
+                switch (codePoint) {
+                    case '"' -> literal.append("\\\"");
+                    case '\\' -> literal.append("\\\\");
+                    case '\n' -> literal.append(random.nextBoolean() ? "\\n" : "\n");
+                    case '\t', 1 -> literal.append(String.format("\\u%04x", codePoint));
+                    default -> {
+                        if (random.nextInt(20) == 0) {
+                            for (char unit : Character.toChars(codePoint)) {
+                                literal.append(String.format("\\u%04X", (int) unit));
+                            }
+                        } else {
+                            literal.appendCodePoint(codePoint);
+                        }
+                    }
+                }
+            }
+            return literal.append('"').toString();
+        }
     }
 }

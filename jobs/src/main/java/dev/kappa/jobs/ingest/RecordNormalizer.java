@@ -42,15 +42,10 @@ final class RecordNormalizer {
 
     /** The canonical event; throws {@link RejectedEventException} with the reason for bad input. */
     CanonicalEvent normalize(RawRecord raw) {
-        Event event = codec.parse(raw.value());
-        if (piiMasker != null) {
-            event = piiMasker.mask(event);
+        CanonicalEvent canonical = piiMasker == null ? codec.canonicalize(raw.value()) : null;
+        if (canonical == null) {
+            canonical = normalizeTree(raw);
         }
-        if (event.eventId() == null) {
-            event = event.withEventId(missingId(raw, event));
-        }
-        CanonicalEvent canonical = new CanonicalEvent(event.eventId(), event.eventTime().toEpochMilli(),
-                codec.write(event));
         long size = canonicalRecordBytes(canonical);
         if (size > settings.validRecordLimit()) {
             throw new RejectedEventException(RejectReason.TOO_LARGE, "its canonical record would be about " + size
@@ -58,6 +53,18 @@ final class RecordNormalizer {
                     + "max.message.bytes and the producer's max.request.size)");
         }
         return canonical;
+    }
+
+    /** Through the event's tree, which masking and deriving an id need. */
+    private CanonicalEvent normalizeTree(RawRecord raw) {
+        Event event = codec.parse(raw.value());
+        if (piiMasker != null) {
+            event = piiMasker.mask(event);
+        }
+        if (event.eventId() == null) {
+            event = event.withEventId(missingId(raw, event));
+        }
+        return new CanonicalEvent(event.eventId(), event.eventTime().toEpochMilli(), codec.write(event));
     }
 
     /** An upper bound, without encoding the id: at most 4 UTF-8 bytes per char, and the time header. */
