@@ -90,7 +90,10 @@ public final class EventCodec {
      * the payload token by token: building and writing its tree cost a fifth of ingest's time.
      * Null when the event needs its tree: it brings no id (one is derived from its content),
      * unknown top-level fields move into its payload, or it may escape a lone surrogate; call
-     * {@link #parse} then. Rejects bad input as {@link #parse} does.
+     * {@link #parse} then. Rejects bad input as {@link #parse} does, with one difference: Jackson
+     * reads the value after a name together with the name, so a value it refuses (malformed, a
+     * number too long) right after a repeated name is what this rejects, where {@link #parse} names
+     * the repeat.
      */
     public CanonicalEvent canonicalize(byte[] value) {
         requireReadable(value);
@@ -398,10 +401,8 @@ public final class EventCodec {
             if (depth == 0) {
                 return;
             }
+            // never null here: the parser refuses an input that ends inside an object
             token = parser.nextToken();
-            if (token == null) {
-                throw new RejectedEventException(RejectReason.MALFORMED_JSON, "payload ends before it is closed");
-            }
         }
     }
 

@@ -48,7 +48,7 @@ public final class IngestOptions {
 
     public static final ConfigOption<Integer> MAX_DEPTH = ConfigOption.key("ingest.max-depth")
             .intType().defaultValue(32)
-            .withDescription("Deepest JSON nesting accepted (the envelope object counts as 1).");
+            .withDescription("Deepest JSON nesting accepted (the envelope object counts as 1), 1 to 1000.");
 
     public static final ConfigOption<Instant> MIN_EVENT_TIME = ConfigOption.key("ingest.min-event-time")
             .instantType().defaultValue(Instant.parse("2000-01-01T00:00:00Z"))

@@ -3,6 +3,8 @@ package dev.kappa.jobs.ingest;
 import java.io.Serializable;
 import java.util.List;
 
+import com.fasterxml.jackson.core.StreamWriteConstraints;
+
 import dev.kappa.common.config.CommonOptions;
 import dev.kappa.common.config.ConfigException;
 import dev.kappa.common.config.KappaConfig;
@@ -20,6 +22,10 @@ public record IngestSettings(ParsePolicy policy, IngestOptions.MissingId missing
         implements Serializable {
 
     public IngestSettings {
+        if (policy.maxDepth() < 1 || policy.maxDepth() > StreamWriteConstraints.DEFAULT_MAX_DEPTH) {
+            throw new ConfigException(IngestOptions.MAX_DEPTH.key() + " is " + policy.maxDepth() + "; it must be 1 to "
+                    + StreamWriteConstraints.DEFAULT_MAX_DEPTH + ", the deepest the canonical JSON writer goes");
+        }
         piiFields = List.copyOf(piiFields);
         for (String field : piiFields) {
             if (!field.equals("source") && !(field.startsWith("payload.") && field.length() > "payload.".length())) {
