@@ -131,10 +131,10 @@ public final class EventCodec {
     }
 
     private static RejectedEventException rejection(IOException e) {
-        if (e instanceof StreamConstraintsException) {
-            RejectReason reason = e.getMessage().contains("nesting depth") ? RejectReason.TOO_DEEP
+        if (e instanceof StreamConstraintsException constraints) {
+            RejectReason reason = constraints.getMessage().contains("nesting depth") ? RejectReason.TOO_DEEP
                     : RejectReason.TOO_LARGE;
-            return new RejectedEventException(reason, ((StreamConstraintsException) e).getOriginalMessage());
+            return new RejectedEventException(reason, constraints.getOriginalMessage());
         }
         if (e instanceof JsonParseException parse) {
             RejectReason reason = parse.getOriginalMessage().startsWith("Duplicate") ? RejectReason.DUPLICATE_FIELD
