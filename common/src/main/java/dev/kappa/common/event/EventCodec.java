@@ -14,6 +14,8 @@ import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,6 +55,13 @@ public final class EventCodec {
     private final FieldNames fieldNames = new FieldNames();
     private final ByteArrayBuilder buffer = new ByteArrayBuilder(512);
     private final ByteArrayOutputStream payloadCopy = new ByteArrayOutputStream(512);
+    /** The payload's own top-level names, for the check that no field moved into it collides with one. */
+    private final List<String> payloadNames = new ArrayList<>();
+    /** Top-level fields outside the envelope, as one object, on their way into the payload. */
+    private final ByteArrayOutputStream movedCopy = new ByteArrayOutputStream(128);
+    private final List<String> movedNames = new ArrayList<>();
+    /** Writes {@link #movedCopy}; kept across records, since creating a generator costs more than its use. */
+    private JsonGenerator moved;
 
     public EventCodec(ParsePolicy policy) {
         this(policy, Clock.systemUTC());
@@ -88,9 +97,10 @@ public final class EventCodec {
     /**
      * The canonical record, the same bytes as {@code write(parse(value))}, in one pass that copies
      * the payload token by token: building and writing its tree cost a fifth of ingest's time.
-     * Null when the event needs its tree: it brings no id (one is derived from its content),
-     * unknown top-level fields move into its payload, or it may escape a lone surrogate; call
-     * {@link #parse} then. Rejects bad input as {@link #parse} does, with one difference: Jackson
+     * Unknown top-level fields are moved into the payload or dropped as the policy says, in the same
+     * pass. Null when the event needs its tree: it brings no id (one is derived from its content), or
+     * it may escape a lone surrogate; call {@link #parse} then. Rejects bad input as {@link #parse}
+     * does, with one difference: Jackson
      * reads the value after a name together with the name, so a value it refuses (malformed, a
      * number too long) right after a repeated name is what this rejects, where {@link #parse} names
      * the repeat.
@@ -101,16 +111,32 @@ public final class EventCodec {
             return null;
         }
         payloadCopy.reset();
+        payloadNames.clear();
+        movedCopy.reset();
+        movedNames.clear();
         fieldNames.reset();
         Event envelope;
+        boolean parsed = false;
         try (JsonParser parser = copyingFactory.createParser(value);
                 JsonGenerator copy = canonicalMapper.getFactory().createGenerator(payloadCopy)) {
             envelope = parseEnvelope(parser, false, copy);
+            if (!movedNames.isEmpty()) {
+                moved.writeEndObject();
+                moved.flush();
+            }
+            parsed = true;
         } catch (IOException e) {
             throw rejection(e);
+        } finally {
+            if (!parsed) {
+                discardMoved();
+            }
         }
-        if (envelope == null || envelope.eventId() == null) {
+        if (envelope.eventId() == null) {
             return null;
+        }
+        if (!movedNames.isEmpty()) {
+            mergeMovedIntoPayloadCopy();
         }
         return new CanonicalEvent(envelope.eventId(), envelope.eventTime().toEpochMilli(),
                 serialize(envelope, true, payloadCopy));
@@ -146,8 +172,8 @@ public final class EventCodec {
 
     /**
      * With {@code payloadCopy}, the parser does not refuse duplicate names, {@link #fieldNames} does;
-     * the payload is copied there instead of into the event, and the result is null at the first
-     * unknown field not rejected: moving or dropping it is left to {@link #parse}.
+     * the payload is copied there instead of into the event, and unknown fields to move into it are
+     * copied to {@link #movedCopy}.
      */
     private Event parseEnvelope(JsonParser parser, boolean mayHoldUnpairedSurrogates, JsonGenerator payloadCopy)
             throws IOException {
@@ -183,22 +209,29 @@ public final class EventCodec {
                     if (payloadCopy == null) {
                         payload = payloadOrNull(parser, token);
                     } else if (isPayloadObject(token)) {
-                        copyStructure(parser, payloadCopy);
+                        copyStructure(parser, payloadCopy, payloadNames);
                     }
                 }
                 default -> {
-                    if (payloadCopy != null && policy.unknownFields() != ParsePolicy.UnknownFields.REJECT) {
-                        return null;
-                    }
                     switch (policy.unknownFields()) {
                         case REJECT -> throw new RejectedEventException(RejectReason.UNKNOWN_FIELD,
                                 "unknown top-level field '" + shorten(field) + "'");
-                        case DROP -> parser.skipChildren();
-                        case PAYLOAD -> {
-                            if (unknown == null) {
-                                unknown = new LinkedHashMap<>();
+                        case DROP -> {
+                            if (payloadCopy == null) {
+                                parser.skipChildren();
+                            } else {
+                                copyStructure(parser, null, null);
                             }
-                            unknown.put(field, mapper.readTree(parser));
+                        }
+                        case PAYLOAD -> {
+                            if (payloadCopy == null) {
+                                if (unknown == null) {
+                                    unknown = new LinkedHashMap<>();
+                                }
+                                unknown.put(field, mapper.readTree(parser));
+                            } else {
+                                copyMoved(field, parser);
+                            }
                         }
                     }
                 }
@@ -209,6 +242,15 @@ public final class EventCodec {
         }
         if (unknown != null) {
             payload = mergeIntoPayload(payload, unknown);
+        }
+        if (payloadCopy != null && !movedNames.isEmpty()) {
+            // a set for long payloads: a record of many names in both must not take quadratic time
+            Collection<String> own = payloadNames.size() > 16 ? new HashSet<>(payloadNames) : payloadNames;
+            for (String name : movedNames) {
+                if (own.contains(name)) {
+                    throw collision(name);
+                }
+            }
         }
         if (mayHoldUnpairedSurrogates) {
             requireValidUnicode(id, EVENT_ID);
@@ -287,12 +329,60 @@ public final class EventCodec {
         ObjectNode merged = payload != null ? payload : mapper.createObjectNode();
         for (Map.Entry<String, JsonNode> e : unknown.entrySet()) {
             if (merged.has(e.getKey())) {
-                throw new RejectedEventException(RejectReason.UNKNOWN_FIELD,
-                        "top-level field '" + shorten(e.getKey()) + "' collides with payload." + shorten(e.getKey()));
+                throw collision(e.getKey());
             }
             merged.set(e.getKey(), e.getValue());
         }
         return merged;
+    }
+
+    private static RejectedEventException collision(String field) {
+        return new RejectedEventException(RejectReason.UNKNOWN_FIELD,
+                "top-level field '" + shorten(field) + "' collides with payload." + shorten(field));
+    }
+
+    private void copyMoved(String field, JsonParser parser) throws IOException {
+        if (moved == null) {
+            moved = canonicalMapper.getFactory().createGenerator(movedCopy);
+            moved.setRootValueSeparator(null);
+        }
+        if (movedNames.isEmpty()) {
+            moved.writeStartObject();
+        }
+        moved.writeFieldName(field);
+        movedNames.add(field);
+        copyStructure(parser, moved, null);
+    }
+
+    /** After a rejection: the generator may be inside an object or hold unflushed bytes. */
+    private void discardMoved() {
+        if (moved == null) {
+            return;
+        }
+        try {
+            moved.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            moved = null;
+        }
+    }
+
+    /** The payload as its tree would be after {@link #mergeIntoPayload}: its own fields, then the moved ones. */
+    private void mergeMovedIntoPayloadCopy() {
+        byte[] movedObject = movedCopy.toByteArray();
+        if (payloadCopy.size() == 0) {
+            payloadCopy.writeBytes(movedObject);
+            return;
+        }
+        byte[] payload = payloadCopy.toByteArray();
+        payloadCopy.reset();
+        // both are compact objects: the payload's closing brace and the moved object's opening one go
+        payloadCopy.write(payload, 0, payload.length - 1);
+        if (!payloadNames.isEmpty()) {
+            payloadCopy.write(',');
+        }
+        payloadCopy.write(movedObject, 1, movedObject.length - 1);
     }
 
     private static void checkId(String id) {
@@ -355,54 +445,64 @@ public final class EventCodec {
     /**
      * Copies the structure the parser is at as its tree would be written: decimals through
      * BigDecimal and integers through their type, as the tree holds them, so the text is the same.
+     * Its names are checked for repeats on the way; with no {@code out} that is all it does.
+     * {@code topLevelNames}, when given, collects the names of the structure's own fields.
      */
-    private void copyStructure(JsonParser parser, JsonGenerator out) throws IOException {
+    private void copyStructure(JsonParser parser, JsonGenerator out, List<String> topLevelNames) throws IOException {
         int depth = 0;
         JsonToken token = parser.currentToken();
         while (true) {
             switch (token) {
                 case START_OBJECT -> {
-                    out.writeStartObject();
                     fieldNames.enterObject();
                     depth++;
                 }
-                case START_ARRAY -> {
-                    out.writeStartArray();
-                    depth++;
-                }
+                case START_ARRAY -> depth++;
                 case END_OBJECT -> {
-                    out.writeEndObject();
                     fieldNames.exitObject();
                     depth--;
                 }
-                case END_ARRAY -> {
-                    out.writeEndArray();
-                    depth--;
-                }
+                case END_ARRAY -> depth--;
                 case FIELD_NAME -> {
                     fieldNames.add(parser.currentName());
-                    out.writeFieldName(parser.currentName());
-                }
-                case VALUE_STRING -> out.writeString(parser.getTextCharacters(), parser.getTextOffset(),
-                        parser.getTextLength());
-                case VALUE_NUMBER_INT -> {
-                    switch (parser.getNumberType()) {
-                        case INT -> out.writeNumber(parser.getIntValue());
-                        case LONG -> out.writeNumber(parser.getLongValue());
-                        default -> out.writeNumber(parser.getBigIntegerValue());
+                    if (depth == 1 && topLevelNames != null) {
+                        topLevelNames.add(parser.currentName());
                     }
                 }
-                case VALUE_NUMBER_FLOAT -> out.writeNumber(parser.getDecimalValue());
-                case VALUE_TRUE -> out.writeBoolean(true);
-                case VALUE_FALSE -> out.writeBoolean(false);
-                case VALUE_NULL -> out.writeNull();
-                default -> throw new IllegalStateException("JSON text holds no " + token);
+                default -> { }
+            }
+            if (out != null) {
+                writeToken(parser, token, out);
             }
             if (depth == 0) {
                 return;
             }
             // never null here: the parser refuses an input that ends inside an object
             token = parser.nextToken();
+        }
+    }
+
+    private static void writeToken(JsonParser parser, JsonToken token, JsonGenerator out) throws IOException {
+        switch (token) {
+            case START_OBJECT -> out.writeStartObject();
+            case START_ARRAY -> out.writeStartArray();
+            case END_OBJECT -> out.writeEndObject();
+            case END_ARRAY -> out.writeEndArray();
+            case FIELD_NAME -> out.writeFieldName(parser.currentName());
+            case VALUE_STRING -> out.writeString(parser.getTextCharacters(), parser.getTextOffset(),
+                    parser.getTextLength());
+            case VALUE_NUMBER_INT -> {
+                switch (parser.getNumberType()) {
+                    case INT -> out.writeNumber(parser.getIntValue());
+                    case LONG -> out.writeNumber(parser.getLongValue());
+                    default -> out.writeNumber(parser.getBigIntegerValue());
+                }
+            }
+            case VALUE_NUMBER_FLOAT -> out.writeNumber(parser.getDecimalValue());
+            case VALUE_TRUE -> out.writeBoolean(true);
+            case VALUE_FALSE -> out.writeBoolean(false);
+            case VALUE_NULL -> out.writeNull();
+            default -> throw new IllegalStateException("JSON text holds no " + token);
         }
     }
 
