@@ -20,6 +20,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -98,14 +99,15 @@ public final class EventCodec {
      * The canonical record, the same bytes as {@code write(parse(value))}, in one pass that copies
      * the payload token by token: building and writing its tree cost a fifth of ingest's time.
      * Unknown top-level fields are moved into the payload or dropped as the policy says, in the same
-     * pass. Null when the event needs its tree: it brings no id (one is derived from its content), or
-     * it may escape a lone surrogate; call {@link #parse} then. Rejects bad input as {@link #parse}
+     * pass. An event without id gets the one {@code idIfMissing} supplies (asked only then). Null when
+     * the event needs its tree: it brings no id and none is supplied (one may be derived from its
+     * content), or it may escape a lone surrogate; call {@link #parse} then. Rejects bad input as {@link #parse}
      * does, with one difference: Jackson
      * reads the value after a name together with the name, so a value it refuses (malformed, a
      * number too long) right after a repeated name is what this rejects, where {@link #parse} names
      * the repeat.
      */
-    public CanonicalEvent canonicalize(byte[] value) {
+    public CanonicalEvent canonicalize(byte[] value, Supplier<String> idIfMissing) {
         requireReadable(value);
         if (mayEscapeSurrogates(value)) {
             return null;
@@ -133,7 +135,11 @@ public final class EventCodec {
             }
         }
         if (envelope.eventId() == null) {
-            return null;
+            String supplied = idIfMissing.get();
+            if (supplied == null) {
+                return null;
+            }
+            envelope = envelope.withEventId(supplied);
         }
         if (!movedNames.isEmpty()) {
             mergeMovedIntoPayloadCopy();

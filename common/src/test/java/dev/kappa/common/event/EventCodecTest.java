@@ -307,16 +307,19 @@ class EventCodecTest {
         Random random = new Random(5);
         int copied = 0;
         int copiedWithUnknownFields = 0;
+        int copiedWithLineIds = 0;
         int rejected = 0;
         for (int i = 0; i < 30_000; i++) {
             byte[] value = utf8(RandomEnvelopes.envelope(random));
             EventCodec under = i % 2 == 0 ? moving : dropping;
+            String lineId = i % 3 == 0 ? "line-" + i : null;
             Event parsed;
             try {
                 parsed = under.parse(value);
             } catch (RejectedEventException treeRejection) {
                 try {
-                    assertThat(under.canonicalize(value)).as("accepted what the tree rejects: " + text(value)).isNull();
+                    assertThat(under.canonicalize(value, () -> lineId)).as("accepted what the tree rejects: " + text(value))
+                            .isNull();
                 } catch (RejectedEventException copyRejection) {
                     // Jackson reads the token after a name with the name, so a value it refuses after a
                     // repeated name is seen before this codec checks the name; Jackson's strict mode checks first
@@ -330,12 +333,16 @@ class EventCodecTest {
                 }
                 continue;
             }
-            CanonicalEvent canonical = under.canonicalize(value);
+            CanonicalEvent canonical = under.canonicalize(value, () -> lineId);
             if (canonical == null) {
                 String raw = text(value);
-                assertThat(parsed.eventId() == null || raw.contains("\\u"))
+                assertThat(parsed.eventId() == null && lineId == null || raw.contains("\\u"))
                         .as("left to the tree without a reason: " + raw).isTrue();
                 continue;
+            }
+            if (parsed.eventId() == null) {
+                parsed = parsed.withEventId(lineId);
+                copiedWithLineIds++;
             }
             assertThat(text(canonical.json())).as(text(value)).isEqualTo(text(under.write(parsed)));
             assertThat(canonical.eventId()).isEqualTo(parsed.eventId());
@@ -347,6 +354,7 @@ class EventCodecTest {
         }
         assertThat(copied).as("copied in one pass").isGreaterThan(3_000);
         assertThat(copiedWithUnknownFields).as("copied in one pass, unknown fields moved or dropped").isGreaterThan(500);
+        assertThat(copiedWithLineIds).as("copied in one pass with the line's id").isGreaterThan(100);
         assertThat(rejected).as("rejected").isGreaterThan(5_000);
     }
 

@@ -42,7 +42,7 @@ final class RecordNormalizer {
 
     /** The canonical event; throws {@link RejectedEventException} with the reason for bad input. */
     CanonicalEvent normalize(RawRecord raw) {
-        CanonicalEvent canonical = piiMasker == null ? codec.canonicalize(raw.value()) : null;
+        CanonicalEvent canonical = piiMasker == null ? codec.canonicalize(raw.value(), () -> lineId(raw)) : null;
         if (canonical == null) {
             canonical = normalizeTree(raw);
         }
@@ -72,10 +72,16 @@ final class RecordNormalizer {
         return event.json().length + 4L * event.eventId().length() + EVENT_TIME_HEADER_BYTES;
     }
 
-    private String missingId(RawRecord raw, Event event) {
+    /** A bulk-file line's id, for an event on that line without one of its own. */
+    private static String lineId(RawRecord raw) {
         // a re-driven bulk-file line brings its id in a header anyone could set: only a line id counts
-        if (raw.fallbackId() != null && NdjsonFileFormat.isLineId(raw.fallbackId())) {
-            return raw.fallbackId();
+        return raw.fallbackId() != null && NdjsonFileFormat.isLineId(raw.fallbackId()) ? raw.fallbackId() : null;
+    }
+
+    private String missingId(RawRecord raw, Event event) {
+        String lineId = lineId(raw);
+        if (lineId != null) {
+            return lineId;
         }
         if (settings.missingId() == IngestOptions.MissingId.REJECT) {
             throw new RejectedEventException(RejectReason.MISSING_FIELD, "event_id is missing");
