@@ -297,6 +297,7 @@ class EventIdDeduplicatorTest {
         DedupSettings settings = settings(Duration.ofHours(1), DedupOptions.TooLate.DLQ);
         Subject after = Subject.open(settings, snapshotRemembering(settings, 1000), 1, 0);
         assertThat(after.function().idsRemembered()).isEqualTo(1000);
+        assertThat(after.function().fingerprintsHeld()).isEqualTo(1000);
         for (int i = 0; i < 1000; i++) {
             after.send(numbered(i));
         }
@@ -308,6 +309,7 @@ class EventIdDeduplicatorTest {
         assertThat(after.harness().numKeyedStateEntries()).isZero();
         assertThat(after.harness().numEventTimeTimers()).isZero();
         assertThat(after.function().idsRemembered()).isZero();
+        assertThat(after.function().fingerprintsHeld()).isZero();
     }
 
     @Test
@@ -317,6 +319,7 @@ class EventIdDeduplicatorTest {
         OperatorSubtaskState snapshot = snapshotRemembering(settings, ids);
 
         long rememberedTotal = 0;
+        long fingerprintsTotal = 0;
         for (int subtask = 0; subtask < 2; subtask++) {
             OperatorSubtaskState share = AbstractStreamOperatorTestHarness
                     .repartitionOperatorState(snapshot, MAX_PARALLELISM, 1, 2, subtask);
@@ -329,12 +332,15 @@ class EventIdDeduplicatorTest {
             }
             assertThat(after.forwardedIds()).isEmpty();
             rememberedTotal += after.function().idsRemembered();
+            fingerprintsTotal += after.function().fingerprintsHeld();
             // the slot lists and their timers went with their key groups: each subtask sweeps its own ids
             after.harness().processWatermark(2 * HOUR);
             assertThat(after.harness().numKeyedStateEntries()).isZero();
             assertThat(after.harness().numEventTimeTimers()).isZero();
+            assertThat(after.function().fingerprintsHeld()).isZero();
         }
         assertThat(rememberedTotal).isEqualTo(ids);
+        assertThat(fingerprintsTotal).isEqualTo(ids);
     }
 
     /**
@@ -364,6 +370,7 @@ class EventIdDeduplicatorTest {
         assertThat(after.harness().numKeyedStateEntries()).isZero();
         assertThat(after.harness().numEventTimeTimers()).isZero();
         assertThat(after.function().idsRemembered()).isZero();
+        assertThat(after.function().fingerprintsHeld()).isZero();
     }
 
     /**
@@ -383,6 +390,7 @@ class EventIdDeduplicatorTest {
                 Path.of("src/test/resources/dedup/" + snapshot + ".snapshot").toString());
         Subject restored = Subject.open(settings, written, 1, 0, backend(backendName));
         assertThat(restored.function().idsRemembered()).isEqualTo(3);
+        assertThat(restored.function().fingerprintsHeld()).isEqualTo(3);
         for (String id : List.of("slot-a", "slot-b", "slot-c")) {
             restored.send(event(id, 10 * HOUR + HOUR / 3));
         }
@@ -401,6 +409,7 @@ class EventIdDeduplicatorTest {
         assertThat(after.forwardedIds()).containsExactly("slot-a");
         after.harness().processWatermark(14 * HOUR);
         assertThat(after.function().idsRemembered()).isZero();
+        assertThat(after.function().fingerprintsHeld()).isZero();
         assertThat(after.harness().numEventTimeTimers()).isZero();
         if (backendName.equals("hashmap")) {
             assertThat(after.harness().numKeyedStateEntries()).isZero();
