@@ -200,6 +200,9 @@ public final class Bench implements Callable<Integer> {
                 "job.name=bench-dedup-" + run);
         JobExecutionResult dedupResult = timed("dedup", () -> DedupJob.run(dedup, true));
         record("dedup job", rate(validCount, dedupResult));
+        createTopics("copy-" + run);
+        record("kafka exactly-once copy", KafkaCopy.copy(kafka, valid(1), "copy-" + run, parallelism,
+                base.get(CommonOptions.CHECKPOINT_INTERVAL), "bench-copy-" + run));
         SqlBaseline sql = new SqlBaseline(base);
         createTopics("sql-unique-" + run);
         record("flink sql dedup", rate(validCount, timed("flink sql dedup",
@@ -396,6 +399,10 @@ public final class Bench implements Callable<Integer> {
                 Comparison.reference("ingest job", "ev/s", get("ingest job"), "kafka consume", get("kafka consume")),
                 Comparison.atLeast("dedup job", "ev/s", get("dedup job"), "flink sql dedup", get("flink sql dedup"), 2),
                 Comparison.atLeast("dedup job", "ev/s", get("dedup job"), "kafka produce", get("kafka produce"), 0.6),
+                Comparison.reference("dedup job", "ev/s", get("dedup job"), "kafka exactly-once copy",
+                        get("kafka exactly-once copy")),
+                Comparison.reference("kafka exactly-once copy", "ev/s", get("kafka exactly-once copy"),
+                        "kafka produce", get("kafka produce")),
                 Comparison.atLeast("columnar job", "ev/s", get("columnar job"), "flink sql parquet",
                         get("flink sql parquet"), 1.5),
                 Comparison.atLeast("columnar job", "ev/s", get("columnar job"), "plain parquet writer",

@@ -30,8 +30,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Dedup as its state grows: for each log size, the dedup job, the same stage in Flink SQL and
- * Kafka's raw produce rate, each run several times in the same round; then dedup's throughput at the
+ * Dedup as its state grows: for each log size, the dedup job, the same stage in Flink SQL, Kafka's
+ * raw produce rate and an exactly-once copy of the same log with Kafka's clients alone
+ * ({@link KafkaCopy}), each run several times in the same round; then dedup's throughput at the
  * largest size against the smallest. Every size gets its own log, loaded through the real ingest
  * job (not timed), so a larger run remembers more ids, not the same ones again.
  */
@@ -112,6 +113,10 @@ public final class DedupScale implements Callable<Integer> {
             Map<String, List<Double>> s = entry.getValue();
             rows.add(Comparison.atLeast("dedup job" + at, "ev/s", s.get("dedup"), "flink sql dedup", s.get("sql"), 2.0));
             rows.add(Comparison.atLeast("dedup job" + at, "ev/s", s.get("dedup"), "kafka produce", s.get("produce"), 0.6));
+            rows.add(Comparison.reference("dedup job" + at, "ev/s", s.get("dedup"), "kafka exactly-once copy",
+                    s.get("copy")));
+            rows.add(Comparison.reference("kafka exactly-once copy" + at, "ev/s", s.get("copy"), "kafka produce",
+                    s.get("produce")));
             rows.add(Comparison.reference("checkpoint, full size per remembered id" + at, "B",
                     s.get("dedup full B/id"), "flink sql dedup", s.get("sql full B/id")));
             // a run shorter than the checkpoint interval has none
@@ -167,7 +172,7 @@ public final class DedupScale implements Callable<Integer> {
         Map<String, List<Double>> samples = new HashMap<>();
         for (int run = 1 - warmups; run <= runs; run++) {
             String tag = size + "-" + (run + warmups);
-            createTopics(kafka, base, "perf-" + tag, "unique-" + tag, "sql-unique-" + tag);
+            createTopics(kafka, base, "perf-" + tag, "unique-" + tag, "sql-unique-" + tag, "copy-" + tag);
             Map<String, Double> measured = new LinkedHashMap<>();
             measured.put("dedup", validCount / (DedupJob.run(base.with("topics.valid=" + valid,
                     "topics.unique=unique-" + tag, "job.name=scale-dedup-" + tag), true).getNetRuntime() / 1e3));
@@ -177,13 +182,16 @@ public final class DedupScale implements Callable<Integer> {
             checkpoints("sql", CheckpointStats.of("scale-sql-dedup-" + tag), measured);
             measured.put("produce", KafkaTools.produce(kafka.bootstrapServers(), "perf-" + tag, size, payloads,
                     KafkaTools.RAW_PRODUCER, work.resolve("produce-" + tag + ".log")));
+            measured.put("copy", KafkaCopy.copy(kafka, valid, "copy-" + tag, parallelism,
+                    base.get(CommonOptions.CHECKPOINT_INTERVAL), "scale-copy-" + tag));
             System.out.printf("dedup-scale: %,d events, %s: %s%n", size, run < 1 ? "warm-up" : "run " + run, measured);
             if (run >= 1) {
                 measured.forEach((figure, value) -> samples.computeIfAbsent(figure, k -> new ArrayList<>()).add(value));
             }
             // what a run wrote is not needed again; the broker keeps less on disk and in its caches
             try (Admin admin = Admin.create(kafka.toProperties())) {
-                admin.deleteTopics(List.of("perf-" + tag, "unique-" + tag, "sql-unique-" + tag)).all().get();
+                admin.deleteTopics(List.of("perf-" + tag, "unique-" + tag, "sql-unique-" + tag, "copy-" + tag))
+                        .all().get();
             }
         }
         fullSizePerId(base, kafka, size, sent.unique(), samples);
