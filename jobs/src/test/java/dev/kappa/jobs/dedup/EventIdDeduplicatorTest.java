@@ -10,10 +10,13 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.checkpoint.SavepointType;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
@@ -69,6 +72,25 @@ class EventIdDeduplicatorTest {
             return open(settings, null, 1, 0);
         }
 
+        static Subject open(DedupSettings settings, String backendName) throws Exception {
+            return open(settings, null, 1, 0, backend(backendName));
+        }
+
+        /** No id, list, timer or fingerprint is left, whichever layout held them. */
+        void holdsNothing() {
+            assertThat(function.idsRemembered()).isZero();
+            assertThat(function.fingerprintsHeld()).isZero();
+            assertThat(harness.numEventTimeTimers()).isZero();
+            if (onHeap()) {
+                assertThat(harness.numKeyedStateEntries()).isZero();
+            }
+        }
+
+        /** The harness counts keyed state entries on the heap only. */
+        boolean onHeap() {
+            return function.getKeyedStateBackend() instanceof HeapKeyedStateBackend;
+        }
+
         void send(LoggedEvent logged) throws Exception {
             harness.processElement(new StreamRecord<>(logged, logged.event().eventTimeMillis()));
         }
@@ -97,9 +119,10 @@ class EventIdDeduplicatorTest {
         return new LoggedEvent(new CanonicalEvent(id, eventTime, json), "events.valid", 1, offsets++);
     }
 
-    @Test
-    void forwardsTheFirstOccurrenceUnchangedAndDropsEveryRepeat() throws Exception {
-        Subject dedup = Subject.open(settings(Duration.ofDays(7), DedupOptions.TooLate.DLQ));
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void forwardsTheFirstOccurrenceUnchangedAndDropsEveryRepeat(String backendName) throws Exception {
+        Subject dedup = Subject.open(settings(Duration.ofDays(7), DedupOptions.TooLate.DLQ), backendName);
         LoggedEvent first = event("a", 10 * HOUR);
         dedup.send(first);
         dedup.send(event("b", 10 * HOUR + 1));
@@ -120,48 +143,56 @@ class EventIdDeduplicatorTest {
     }
 
     /**
-     * Each id is held by its expiry and an entry in the list of its expiry's slot (a sixteenth of the
-     * retention, here 3 min 45 s; both expiries below fall on a slot's end), each slot by one timer.
+     * An id is freed at the end of its expiry's slot (a sixteenth of the retention, here 3 min 45 s;
+     * both expiries below fall on a slot's end). In keyed state (RocksDB) each id is held by its
+     * expiry and an entry in its slot's list, each slot by one timer; on the heap, in the id tables.
      */
-    @Test
-    void stateAndTimersGoToZeroOnceTheWatermarkPassesFirstEventTimePlusRetention() throws Exception {
-        Subject dedup = Subject.open(settings(Duration.ofHours(1), DedupOptions.TooLate.DLQ));
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void stateAndTimersGoToZeroOnceTheWatermarkPassesFirstEventTimePlusRetention(String backendName)
+            throws Exception {
+        boolean keyed = backendName.equals("rocksdb");
+        Subject dedup = Subject.open(settings(Duration.ofHours(1), DedupOptions.TooLate.DLQ), backendName);
         dedup.send(event("a", 0));
         dedup.send(event("b", HOUR / 2));
-        assertThat(dedup.harness().numKeyedStateEntries()).isEqualTo(2 + 2);
-        assertThat(dedup.harness().numEventTimeTimers()).isEqualTo(2);
+        assertThat(dedup.function().idsRemembered()).isEqualTo(2);
+        assertThat(dedup.harness().numEventTimeTimers()).isEqualTo(keyed ? 2 : 0);
 
         dedup.harness().processWatermark(HOUR - 1);
         dedup.send(event("a", 0));
         assertThat(dedup.forwardedIds()).containsExactly("a", "b");
-        assertThat(dedup.harness().numKeyedStateEntries()).isEqualTo(2 + 2);
+        assertThat(dedup.function().idsRemembered()).isEqualTo(2);
 
         dedup.harness().processWatermark(HOUR);
-        assertThat(dedup.harness().numKeyedStateEntries()).isEqualTo(1 + 1);
-        assertThat(dedup.harness().numEventTimeTimers()).isEqualTo(1);
+        assertThat(dedup.function().idsRemembered()).isEqualTo(1);
+        assertThat(dedup.harness().numEventTimeTimers()).isEqualTo(keyed ? 1 : 0);
 
         dedup.harness().processWatermark(HOUR + HOUR / 2);
-        assertThat(dedup.harness().numKeyedStateEntries()).isZero();
-        assertThat(dedup.harness().numEventTimeTimers()).isZero();
-        assertThat(dedup.function().idsRemembered()).isZero();
+        dedup.holdsNothing();
     }
 
     /**
      * The end of input (the watermark a finished source sends) fires every slot's timer; the slots' lists
-     * go, but the ids in them are not read and deleted one by one: nothing reads this state again.
+     * go, but the ids in them are not read and deleted one by one: nothing reads this state again. On
+     * the heap no sweep runs either.
      */
-    @Test
-    void theEndOfInputDropsTheSlotListsWithoutVisitingEachId() throws Exception {
-        Subject dedup = Subject.open(settings(Duration.ofHours(1), DedupOptions.TooLate.DLQ));
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void theEndOfInputDropsTheSlotListsWithoutVisitingEachId(String backendName) throws Exception {
+        boolean keyed = backendName.equals("rocksdb");
+        Subject dedup = Subject.open(settings(Duration.ofHours(1), DedupOptions.TooLate.DLQ), backendName);
         for (int i = 0; i < 100; i++) {
             dedup.send(numbered(i));
         }
-        int slots = dedup.harness().numEventTimeTimers();
-        assertThat(dedup.harness().numKeyedStateEntries()).isEqualTo(100 + slots);
+        if (keyed) {
+            assertThat(dedup.harness().numEventTimeTimers()).as("one per key group and slot").isPositive();
+        } else {
+            assertThat(dedup.harness().numEventTimeTimers()).isZero();
+        }
 
         dedup.harness().processWatermark(Long.MAX_VALUE);
         assertThat(dedup.harness().numEventTimeTimers()).isZero();
-        assertThat(dedup.harness().numKeyedStateEntries()).as("each id's expiry, untouched").isEqualTo(100);
+        assertThat(dedup.function().idsRemembered()).as("each id, untouched").isEqualTo(100);
         assertThat(dedup.forwardedIds()).hasSize(100);
         assertThat(dedup.deadLetters()).isEmpty();
     }
@@ -170,12 +201,14 @@ class EventIdDeduplicatorTest {
      * Between an id's expiry and the end of its slot the id is still stored, but counts as forgotten:
      * which events are dropped never depends on when memory is freed.
      */
-    @Test
-    void anIdPastItsExpiryIsForgottenBeforeItsSlotIsSwept() throws Exception {
-        Subject dedup = Subject.open(settings(Duration.ofHours(1), DedupOptions.TooLate.DLQ));
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void anIdPastItsExpiryIsForgottenBeforeItsSlotIsSwept(String backendName) throws Exception {
+        Subject dedup = Subject.open(settings(Duration.ofHours(1), DedupOptions.TooLate.DLQ), backendName);
         dedup.send(event("a", 60_000));
+        dedup.harness().processWatermark(HOUR);
         dedup.harness().processWatermark(HOUR + 60_000);
-        assertThat(dedup.harness().numKeyedStateEntries()).as("swept at the slot's end, 1 h 3 min 45 s").isEqualTo(2);
+        assertThat(dedup.function().idsRemembered()).as("swept at the slot's end, 1 h 3 min 45 s").isEqualTo(1);
 
         dedup.send(event("a", 60_000));
         dedup.send(event("a", 30 * 60_000));
@@ -192,14 +225,13 @@ class EventIdDeduplicatorTest {
         assertThat(dedup.function().idsRemembered()).isEqualTo(1);
 
         dedup.harness().processWatermark(HOUR + HOUR / 2);
-        assertThat(dedup.harness().numKeyedStateEntries()).isZero();
-        assertThat(dedup.harness().numEventTimeTimers()).isZero();
-        assertThat(dedup.function().idsRemembered()).isZero();
+        dedup.holdsNothing();
     }
 
-    @Test
-    void eventsBehindTheWatermarkButWithinRetentionAreStillDeduplicated() throws Exception {
-        Subject dedup = Subject.open(settings(Duration.ofHours(1), DedupOptions.TooLate.DLQ));
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void eventsBehindTheWatermarkButWithinRetentionAreStillDeduplicated(String backendName) throws Exception {
+        Subject dedup = Subject.open(settings(Duration.ofHours(1), DedupOptions.TooLate.DLQ), backendName);
         dedup.harness().processWatermark(10 * HOUR);
         dedup.send(event("late", 9 * HOUR + HOUR / 2));
         dedup.send(event("late", 9 * HOUR + HOUR / 2));
@@ -210,10 +242,9 @@ class EventIdDeduplicatorTest {
         assertThat(dedup.count(EventIdDeduplicator.TOO_LATE)).isZero();
 
         dedup.harness().processWatermark(10 * HOUR + HOUR / 2);
-        assertThat(dedup.harness().numKeyedStateEntries()).isEqualTo(1 + 1);
+        assertThat(dedup.function().idsRemembered()).isEqualTo(1);
         dedup.harness().processWatermark(11 * HOUR + HOUR / 16);
-        assertThat(dedup.harness().numKeyedStateEntries()).isZero();
-        assertThat(dedup.harness().numEventTimeTimers()).isZero();
+        dedup.holdsNothing();
     }
 
     @ParameterizedTest
@@ -227,8 +258,7 @@ class EventIdDeduplicatorTest {
         dedup.send(event("just-in-time", 9 * HOUR + 1));
 
         assertThat(dedup.count(EventIdDeduplicator.TOO_LATE)).isEqualTo(1);
-        assertThat(dedup.harness().numKeyedStateEntries()).isEqualTo(1 + 1);
-        assertThat(dedup.harness().numEventTimeTimers()).isEqualTo(1);
+        assertThat(dedup.function().idsRemembered()).isEqualTo(1);
         switch (policy) {
             case FORWARD -> assertThat(dedup.forwardedIds()).containsExactly("old", "just-in-time");
             case DROP -> assertThat(dedup.forwardedIds()).containsExactly("just-in-time");
@@ -273,7 +303,7 @@ class EventIdDeduplicatorTest {
                 .containsExactly(RejectReason.MISSING_FIELD, RejectReason.NULL_VALUE);
         assertThat(dedup.deadLetters().get(0).source().key()).isNull();
         assertThat(dedup.count(EventIdDeduplicator.INVALID)).isEqualTo(2);
-        assertThat(dedup.harness().numKeyedStateEntries()).isZero();
+        dedup.holdsNothing();
     }
 
     /** id-i at event time i seconds. */
@@ -281,23 +311,34 @@ class EventIdDeduplicatorTest {
         return event("id-" + i, i * 1000L);
     }
 
-    /** A snapshot of a deduplicator that has seen {@code numbered(0 .. count-1)}. */
-    private static OperatorSubtaskState snapshotRemembering(DedupSettings settings, int count) throws Exception {
-        Subject before = Subject.open(settings);
+    /**
+     * A canonical savepoint of a deduplicator that has seen {@code numbered(0 .. count-1)}: the format
+     * in which a job can move to another state backend.
+     */
+    private static OperatorSubtaskState snapshotRemembering(DedupSettings settings, int count, String backendName)
+            throws Exception {
+        Subject before = Subject.open(settings, backendName);
         for (int i = 0; i < count; i++) {
             before.send(numbered(i));
         }
-        OperatorSubtaskState snapshot = before.harness().snapshot(1, 1);
+        OperatorSubtaskState snapshot = before.harness().snapshotWithLocalState(1, 1,
+                SavepointType.savepoint(SavepointFormatType.CANONICAL)).getJobManagerOwnedState();
         before.harness().close();
         return snapshot;
     }
 
-    @Test
-    void snapshotAndRestoreKeepEveryRememberedIdAndItsExpiry() throws Exception {
+    /**
+     * A savepoint restores on either backend: on RocksDB the heap tables' ids move into keyed state,
+     * on the heap the keyed state's ids move into the tables.
+     */
+    @ParameterizedTest
+    @CsvSource({"hashmap, hashmap", "hashmap, rocksdb", "rocksdb, rocksdb", "rocksdb, hashmap"})
+    void snapshotAndRestoreKeepEveryRememberedIdAndItsExpiry(String takenOn, String restoredOn) throws Exception {
         DedupSettings settings = settings(Duration.ofHours(1), DedupOptions.TooLate.DLQ);
-        Subject after = Subject.open(settings, snapshotRemembering(settings, 1000), 1, 0);
+        Subject after = Subject.open(settings, snapshotRemembering(settings, 1000, takenOn), 1, 0,
+                backend(restoredOn));
         assertThat(after.function().idsRemembered()).isEqualTo(1000);
-        assertThat(after.function().fingerprintsHeld()).isEqualTo(1000);
+        assertThat(after.function().fingerprintsHeld()).isEqualTo(restoredOn.equals("rocksdb") ? 1000 : 0);
         for (int i = 0; i < 1000; i++) {
             after.send(numbered(i));
         }
@@ -306,24 +347,23 @@ class EventIdDeduplicatorTest {
         assertThat(after.count(EventIdDeduplicator.DUPLICATES)).isEqualTo(1000);
 
         after.harness().processWatermark(HOUR + 999_000L + HOUR / 16);
-        assertThat(after.harness().numKeyedStateEntries()).isZero();
-        assertThat(after.harness().numEventTimeTimers()).isZero();
-        assertThat(after.function().idsRemembered()).isZero();
-        assertThat(after.function().fingerprintsHeld()).isZero();
+        after.holdsNothing();
     }
 
-    @Test
-    void restoringAtHigherParallelismHandsEachIdToTheSubtaskThatOwnsItsKey() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void restoringAtHigherParallelismHandsEachIdToTheSubtaskThatOwnsItsKey(String backendName) throws Exception {
         DedupSettings settings = settings(Duration.ofHours(1), DedupOptions.TooLate.DLQ);
         int ids = 500;
-        OperatorSubtaskState snapshot = snapshotRemembering(settings, ids);
+        OperatorSubtaskState snapshot = snapshotRemembering(settings, ids, backendName);
 
         long rememberedTotal = 0;
         long fingerprintsTotal = 0;
+        long rememberedAfterSweepTotal = 0;
         for (int subtask = 0; subtask < 2; subtask++) {
             OperatorSubtaskState share = AbstractStreamOperatorTestHarness
                     .repartitionOperatorState(snapshot, MAX_PARALLELISM, 1, 2, subtask);
-            Subject after = Subject.open(settings, share, 2, subtask);
+            Subject after = Subject.open(settings, share, 2, subtask, backend(backendName));
             for (int i = 0; i < ids; i++) {
                 if (KeyGroupRangeAssignment.assignKeyToParallelOperator(new EventIdKey().of("id-" + i),
                         MAX_PARALLELISM, 2) == subtask) {
@@ -333,14 +373,16 @@ class EventIdDeduplicatorTest {
             assertThat(after.forwardedIds()).isEmpty();
             rememberedTotal += after.function().idsRemembered();
             fingerprintsTotal += after.function().fingerprintsHeld();
-            // the slot lists and their timers went with their key groups: each subtask sweeps its own ids
+            // the tables, or the slot lists and their timers, went with their key groups: each subtask
+            // sweeps its own ids
             after.harness().processWatermark(2 * HOUR);
-            assertThat(after.harness().numKeyedStateEntries()).isZero();
             assertThat(after.harness().numEventTimeTimers()).isZero();
             assertThat(after.function().fingerprintsHeld()).isZero();
+            rememberedAfterSweepTotal += after.function().idsRemembered();
         }
         assertThat(rememberedTotal).isEqualTo(ids);
-        assertThat(fingerprintsTotal).isEqualTo(ids);
+        assertThat(rememberedAfterSweepTotal).isZero();
+        assertThat(fingerprintsTotal).isEqualTo(backendName.equals("rocksdb") ? ids : 0);
     }
 
     /**
@@ -367,10 +409,7 @@ class EventIdDeduplicatorTest {
         assertThat(after.count(EventIdDeduplicator.DUPLICATES)).isEqualTo(3);
 
         after.harness().processWatermark(13 * HOUR);
-        assertThat(after.harness().numKeyedStateEntries()).isZero();
-        assertThat(after.harness().numEventTimeTimers()).isZero();
-        assertThat(after.function().idsRemembered()).isZero();
-        assertThat(after.function().fingerprintsHeld()).isZero();
+        after.holdsNothing();
     }
 
     /**
@@ -378,7 +417,8 @@ class EventIdDeduplicatorTest {
      * harness with the EventIdDeduplicator of commit 8c02a76 (retention 1 h, ids slot-a, -b and -c at
      * 10:00, 10:30 and 11:00, watermark 10:10): a heap checkpoint, and a canonical savepoint of each
      * backend, which restores on either. Every id stays remembered, a restored list takes a new id and
-     * is checkpointed again, and each slot's sweep forgets its ids.
+     * is checkpointed again, and each slot's sweep forgets its ids. On the heap the ids move into the
+     * id tables and the lists go at once; their slots' timers fire later and find nothing.
      */
     @ParameterizedTest
     @CsvSource({"slot-layout-hashmap-checkpoint, hashmap", "slot-layout-hashmap-savepoint, hashmap",
@@ -390,7 +430,12 @@ class EventIdDeduplicatorTest {
                 Path.of("src/test/resources/dedup/" + snapshot + ".snapshot").toString());
         Subject restored = Subject.open(settings, written, 1, 0, backend(backendName));
         assertThat(restored.function().idsRemembered()).isEqualTo(3);
-        assertThat(restored.function().fingerprintsHeld()).isEqualTo(3);
+        if (restored.onHeap()) {
+            assertThat(restored.harness().numKeyedStateEntries()).isZero();
+            assertThat(restored.function().fingerprintsHeld()).isZero();
+        } else {
+            assertThat(restored.function().fingerprintsHeld()).isEqualTo(3);
+        }
         for (String id : List.of("slot-a", "slot-b", "slot-c")) {
             restored.send(event(id, 10 * HOUR + HOUR / 3));
         }
@@ -408,12 +453,7 @@ class EventIdDeduplicatorTest {
         }
         assertThat(after.forwardedIds()).containsExactly("slot-a");
         after.harness().processWatermark(14 * HOUR);
-        assertThat(after.function().idsRemembered()).isZero();
-        assertThat(after.function().fingerprintsHeld()).isZero();
-        assertThat(after.harness().numEventTimeTimers()).isZero();
-        if (backendName.equals("hashmap")) {
-            assertThat(after.harness().numKeyedStateEntries()).isZero();
-        }
+        after.holdsNothing();
         after.harness().close();
     }
 
@@ -473,9 +513,10 @@ class EventIdDeduplicatorTest {
     }
 
     /**
-     * State per remembered id is a 16-byte key hash stored with a flag and with a timer, whatever the
-     * id's length: snapshots of 128-character ids stay under 64 bytes per id on both backends
-     * (keyed by the id itself, each 128-byte id would be stored twice).
+     * State per remembered id is a 16-byte key hash, whatever the id's length: on the heap stored once
+     * with its 8-byte expiry, in keyed state (RocksDB) with its expiry and again in its slot's list.
+     * Snapshots of 128-character ids stay under 64 bytes per id on both backends (keyed by the id
+     * itself, each 128-byte id would be stored twice).
      */
     @ParameterizedTest
     @ValueSource(strings = {"hashmap", "rocksdb"})
@@ -488,7 +529,8 @@ class EventIdDeduplicatorTest {
             dedup.send(event(id, HOUR + i));
         }
         long bytesPerId = dedup.harness().snapshot(1, 1).getStateSize() / ids;
-        assertThat(bytesPerId).isBetween(16L, 64L);
+        assertThat(bytesPerId).isBetween(backendName.equals("hashmap") ? 24L : 16L,
+                backendName.equals("hashmap") ? 25L : 64L);
         dedup.harness().close();
     }
 }
