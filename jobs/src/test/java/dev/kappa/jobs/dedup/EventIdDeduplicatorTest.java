@@ -228,6 +228,23 @@ class EventIdDeduplicatorTest {
         dedup.holdsNothing();
     }
 
+    /**
+     * Both layouts free an id at the end of its expiry's slot, not at its expiry, even when the first
+     * watermark already lies between the two: a savepoint moved to the other backend frees memory on
+     * the same schedule.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void anIdIsFreedAtTheEndOfItsExpirysSlot(String backendName) throws Exception {
+        Subject dedup = Subject.open(settings(Duration.ofHours(1), DedupOptions.TooLate.DLQ), backendName);
+        dedup.send(event("a", 60_000));
+        dedup.harness().processWatermark(HOUR + 2 * 60_000);
+        assertThat(dedup.function().idsRemembered()).as("expired at 1 h 1 min, its slot ends at 1 h 3 min 45 s")
+                .isEqualTo(1);
+        dedup.harness().processWatermark(HOUR + HOUR / 16);
+        dedup.holdsNothing();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"hashmap", "rocksdb"})
     void eventsBehindTheWatermarkButWithinRetentionAreStillDeduplicated(String backendName) throws Exception {
