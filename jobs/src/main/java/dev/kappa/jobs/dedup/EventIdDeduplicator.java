@@ -13,6 +13,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.runtime.checkpoint.CheckpointType;
 import org.apache.flink.runtime.state.AbstractKeyedStateBackend;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
@@ -117,7 +118,6 @@ public final class EventIdDeduplicator extends AbstractStreamOperator<LoggedEven
 
     /** The ids on the heap backend, null on the others (which keep them in keyed state, below). */
     private transient ExpiringIdTables tables;
-    private transient boolean keepsIdsInKeyedState;
     private transient long nextSweep;
 
     private transient ValueState<Long> expiry;
@@ -181,12 +181,13 @@ public final class EventIdDeduplicator extends AbstractStreamOperator<LoggedEven
     }
 
     /**
-     * True until the operator opens on a backend other than the heap: Flink asks before restoring
-     * (its own raw keyed state would be timers of old versions, which dedup never wrote there).
+     * Always: Flink asks before the backend is known (to decide whether raw keyed state holds timers
+     * to restore) and again at each snapshot, and the two answers must agree. The one setup where
+     * Flink would write timers there, RocksDB with heap timers, is refused when the operator opens.
      */
     @Override
     protected boolean isUsingCustomRawKeyedState() {
-        return !keepsIdsInKeyedState;
+        return true;
     }
 
     @Override
@@ -222,6 +223,13 @@ public final class EventIdDeduplicator extends AbstractStreamOperator<LoggedEven
         legacyTimers = getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, new LegacyExpiry());
         legacyRemains = hasTimers(legacyTimers);
 
+        if (getKeyedStateBackend() instanceof AbstractKeyedStateBackend<?> backend
+                && backend.requiresLegacySynchronousTimerSnapshots(CheckpointType.CHECKPOINT)) {
+            throw new IllegalStateException("Dedup cannot run on a state backend that writes its timers into raw"
+                    + " keyed state (RocksDB with state.backend.rocksdb.timer-service.factory: HEAP): dedup writes"
+                    + " its own ids there. Set state.backend.rocksdb.timer-service.factory to ROCKSDB (the"
+                    + " default) and restart the job from a savepoint.");
+        }
         if (getKeyedStateBackend() instanceof HeapKeyedStateBackend) {
             moveKeyedStateIdsToTables();
             fingerprints = new IdFingerprints();
@@ -229,7 +237,6 @@ public final class EventIdDeduplicator extends AbstractStreamOperator<LoggedEven
             fingerprints = rememberedFingerprints();
             moveTableIdsToKeyedState();
             tables = null;
-            keepsIdsInKeyedState = true;
         }
 
         unique = Tally.register(getRuntimeContext(), UNIQUE);

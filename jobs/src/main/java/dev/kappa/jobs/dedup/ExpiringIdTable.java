@@ -77,7 +77,11 @@ final class ExpiringIdTable {
     /** Writes the ids held: their count, then each id's key and expiry. */
     void write(DataOutputStream out) throws IOException {
         out.writeInt(size);
-        ByteBuffer buffer = ByteBuffer.allocate(IO_ENTRIES * ENTRY_BYTES);
+        // sized to the table: with a large max parallelism most key groups hold few ids
+        ByteBuffer buffer = ByteBuffer.allocate(Math.min(size, IO_ENTRIES) * ENTRY_BYTES);
+        if (!buffer.hasRemaining()) {
+            return;
+        }
         for (int at = 0; at < entries.length; at += 3) {
             if (entries[at] != 0 || entries[at + 1] != 0) {
                 buffer.putLong(entries[at]).putLong(entries[at + 1]).putLong(entries[at + 2]);
@@ -96,7 +100,7 @@ final class ExpiringIdTable {
         if (count < 0) {
             throw new IOException("a dedup id table reports " + count + " ids");
         }
-        byte[] chunk = new byte[IO_ENTRIES * ENTRY_BYTES];
+        byte[] chunk = new byte[Math.min(count, IO_ENTRIES) * ENTRY_BYTES];
         for (int left = count; left > 0; ) {
             int n = Math.min(left, IO_ENTRIES);
             in.readFully(chunk, 0, n * ENTRY_BYTES);

@@ -1,6 +1,7 @@
 package dev.kappa.jobs.dedup;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -518,6 +519,20 @@ class EventIdDeduplicatorTest {
             assertThat(letter.reason()).isEqualTo(RejectReason.TOO_LATE);
             assertThat(letter.source().key()).isEqualTo("forgotten".getBytes(StandardCharsets.UTF_8));
         });
+    }
+
+    /**
+     * RocksDB with heap timers writes timers into raw keyed state at each checkpoint, where dedup's
+     * heap tables go: such checkpoints could not be restored, so the operator refuses to open, naming
+     * the setting to change.
+     */
+    @Test
+    void rocksDbWithHeapTimersIsRefusedWithTheSettingToChange() {
+        EmbeddedRocksDBStateBackend heapTimers = new EmbeddedRocksDBStateBackend(true);
+        heapTimers.setPriorityQueueStateType(EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP);
+        assertThatThrownBy(() -> Subject.open(settings(Duration.ofHours(1), DedupOptions.TooLate.DLQ), null, 1, 0,
+                heapTimers))
+                .hasStackTraceContaining("state.backend.rocksdb.timer-service.factory to ROCKSDB");
     }
 
     private static StateBackend backend(String name) {
