@@ -6,9 +6,11 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Locale;
 
+import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.DeploymentOptions;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.ReadableConfig;
@@ -47,11 +49,28 @@ public final class FlinkEnvironments {
             flink.set(RestOptions.PORT, port);
             env = StreamExecutionEnvironment.createLocalEnvironment(flink);
         }
+        requireStreaming(env.getConfiguration());
         int parallelism = config.get(CommonOptions.PARALLELISM);
         if (parallelism > 0) {
             env.setParallelism(parallelism);
         }
         return env;
+    }
+
+    /**
+     * Read from the environment, which under {@code flink run} also holds the cluster's own
+     * configuration. BATCH mode has no checkpoints, on which exactly-once output and the table commits
+     * rest, and keeps keyed state for one key at a time, so dedup would remember no event_id.
+     */
+    private static void requireStreaming(ReadableConfig flink) {
+        RuntimeExecutionMode mode = flink.get(ExecutionOptions.RUNTIME_MODE);
+        if (mode != RuntimeExecutionMode.STREAMING) {
+            throw new ConfigException(ExecutionOptions.RUNTIME_MODE.key() + " is " + mode + ", but the kappa jobs"
+                    + " run in STREAMING mode only: their exactly-once output and table commits rest on"
+                    + " checkpoints, and dedup remembers event_ids across keys, neither of which BATCH mode has."
+                    + " Remove the setting (STREAMING is Flink's default); a bounded run in STREAMING mode ends"
+                    + " by itself when its input ends.");
+        }
     }
 
     /**

@@ -10,6 +10,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.kappa.common.config.CommonOptions;
 import dev.kappa.common.config.ConfigException;
@@ -43,6 +45,16 @@ class FlinkEnvironmentsTest {
                 CommonOptions.all()), "kappa-ingest")).isEqualTo("backfill");
         assertThat(FlinkEnvironments.jobName(KappaConfig.load(shared, List.of(), CommonOptions.all()),
                 "kappa-dedup")).isEqualTo("kappa-dedup");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"BATCH", "AUTOMATIC"})
+    void aRuntimeModeOtherThanStreamingIsRefusedBeforeTheJobIsBuilt(String mode) {
+        assertThatThrownBy(() -> FlinkEnvironments.create(config("flink.execution.runtime-mode=" + mode)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("execution.runtime-mode is " + mode)
+                .hasMessageContaining("STREAMING mode only");
+        assertThat(FlinkEnvironments.create(config("flink.execution.runtime-mode=STREAMING"))).isNotNull();
     }
 
     @Test

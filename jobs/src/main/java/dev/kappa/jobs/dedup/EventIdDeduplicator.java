@@ -28,6 +28,7 @@ import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.InternalTimerServiceImpl;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.operators.sorted.state.BatchExecutionKeyedStateBackend;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
@@ -167,6 +168,7 @@ public final class EventIdDeduplicator extends AbstractStreamOperator<LoggedEven
         for (Long restored : watermarkCheckpoint.get()) {
             highestWatermark = Math.max(highestWatermark, restored);
         }
+        refuseUnsupportedBackend();
         var task = getRuntimeContext().getTaskInfo();
         tables = new ExpiringIdTables(KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(
                 task.getMaxNumberOfParallelSubtasks(), task.getNumberOfParallelSubtasks(),
@@ -181,9 +183,30 @@ public final class EventIdDeduplicator extends AbstractStreamOperator<LoggedEven
     }
 
     /**
+     * Before the state is read, so that a checkpoint such a setup took fails with this and not with
+     * what its unreadable state would say.
+     */
+    private void refuseUnsupportedBackend() {
+        if (getKeyedStateBackend() instanceof BatchExecutionKeyedStateBackend<?>) {
+            // that backend keeps the state of one key at a time and clears it on each change of key
+            throw new IllegalStateException("Dedup cannot run in BATCH execution mode: it keeps only the current"
+                    + " key's state, so no event_id would be remembered past the next one. Set"
+                    + " execution.runtime-mode to STREAMING (the default); a bounded run ends by itself when its"
+                    + " input ends.");
+        }
+        if (getKeyedStateBackend() instanceof AbstractKeyedStateBackend<?> backend
+                && backend.requiresLegacySynchronousTimerSnapshots(CheckpointType.CHECKPOINT)) {
+            throw new IllegalStateException("Dedup cannot run on a state backend that writes its timers into raw"
+                    + " keyed state (RocksDB with state.backend.rocksdb.timer-service.factory: HEAP): dedup writes"
+                    + " its own ids there. Set state.backend.rocksdb.timer-service.factory to ROCKSDB (the"
+                    + " default) and restart the job from a savepoint.");
+        }
+    }
+
+    /**
      * Always: Flink asks before the backend is known (to decide whether raw keyed state holds timers
      * to restore) and again at each snapshot, and the two answers must agree. The one setup where
-     * Flink would write timers there, RocksDB with heap timers, is refused when the operator opens.
+     * Flink would write timers there, RocksDB with heap timers, is refused before any state is read.
      */
     @Override
     protected boolean isUsingCustomRawKeyedState() {
@@ -223,13 +246,6 @@ public final class EventIdDeduplicator extends AbstractStreamOperator<LoggedEven
         legacyTimers = getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, new LegacyExpiry());
         legacyRemains = hasTimers(legacyTimers);
 
-        if (getKeyedStateBackend() instanceof AbstractKeyedStateBackend<?> backend
-                && backend.requiresLegacySynchronousTimerSnapshots(CheckpointType.CHECKPOINT)) {
-            throw new IllegalStateException("Dedup cannot run on a state backend that writes its timers into raw"
-                    + " keyed state (RocksDB with state.backend.rocksdb.timer-service.factory: HEAP): dedup writes"
-                    + " its own ids there. Set state.backend.rocksdb.timer-service.factory to ROCKSDB (the"
-                    + " default) and restart the job from a savepoint.");
-        }
         if (getKeyedStateBackend() instanceof HeapKeyedStateBackend) {
             moveKeyedStateIdsToTables();
             fingerprints = new IdFingerprints();

@@ -51,12 +51,12 @@ final class ExpiringIdTables {
     }
 
     void write(KeyedStateCheckpointOutputStream out) throws IOException {
+        // unbuffered, so each key group's section starts where Flink records it
         DataOutputStream data = new DataOutputStream(out);
         for (int keyGroup : keyGroups) {
             out.startNewKeyGroup(keyGroup);
             data.writeByte(FORMAT);
             of(keyGroup).write(data);
-            data.flush();
         }
     }
 
@@ -71,8 +71,11 @@ final class ExpiringIdTables {
             byte format = in.readByte();
             if (format != FORMAT) {
                 throw new IOException("The dedup state of key group " + keyGroup + " has layout " + format
-                        + ", which this version cannot read (it reads layout " + FORMAT + "). Restore this"
-                        + " savepoint with the version that took it, or start dedup without it.");
+                        + ", which this version cannot read (it reads layout " + FORMAT + "). Either another"
+                        + " version of dedup took this checkpoint or savepoint, or it was taken on RocksDB with"
+                        + " state.backend.rocksdb.timer-service.factory: HEAP, whose timers Flink wrote where"
+                        + " dedup keeps its ids. Restore it with the version and settings that took it, or start"
+                        + " dedup without it.");
             }
             of(keyGroup).read(in);
         }

@@ -19,6 +19,7 @@ import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.sorted.state.BatchExecutionStateBackend;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -62,10 +63,15 @@ class EventIdDeduplicatorTest {
             if (backend != null) {
                 harness.setStateBackend(backend);
             }
-            if (restored != null) {
-                harness.initializeState(restored);
+            try {
+                if (restored != null) {
+                    harness.initializeState(restored);
+                }
+                harness.open();
+            } catch (Exception | Error refused) {
+                harness.close();
+                throw refused;
             }
-            harness.open();
             return new Subject(function, harness);
         }
 
@@ -232,17 +238,19 @@ class EventIdDeduplicatorTest {
     /**
      * Both layouts free an id at the end of its expiry's slot, not at its expiry, even when the first
      * watermark already lies between the two: a savepoint moved to the other backend frees memory on
-     * the same schedule.
+     * the same schedule. Event times before 1970 (slots then end on the far side of zero) and a first
+     * watermark near the lowest one change nothing.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"hashmap", "rocksdb"})
-    void anIdIsFreedAtTheEndOfItsExpirysSlot(String backendName) throws Exception {
+    @CsvSource({"hashmap, 0", "rocksdb, 0", "hashmap, -8640000000", "rocksdb, -8640000000"})
+    void anIdIsFreedAtTheEndOfItsExpirysSlot(String backendName, long base) throws Exception {
         Subject dedup = Subject.open(settings(Duration.ofHours(1), DedupOptions.TooLate.DLQ), backendName);
-        dedup.send(event("a", 60_000));
-        dedup.harness().processWatermark(HOUR + 2 * 60_000);
+        dedup.send(event("a", base + 60_000));
+        dedup.harness().processWatermark(Long.MIN_VALUE + 1);
+        dedup.harness().processWatermark(base + HOUR + 2 * 60_000);
         assertThat(dedup.function().idsRemembered()).as("expired at 1 h 1 min, its slot ends at 1 h 3 min 45 s")
                 .isEqualTo(1);
-        dedup.harness().processWatermark(HOUR + HOUR / 16);
+        dedup.harness().processWatermark(base + HOUR + HOUR / 16);
         dedup.holdsNothing();
     }
 
@@ -533,6 +541,17 @@ class EventIdDeduplicatorTest {
         assertThatThrownBy(() -> Subject.open(settings(Duration.ofHours(1), DedupOptions.TooLate.DLQ), null, 1, 0,
                 heapTimers))
                 .hasStackTraceContaining("state.backend.rocksdb.timer-service.factory to ROCKSDB");
+    }
+
+    /**
+     * In BATCH mode Flink's keyed state holds one key at a time and is cleared whenever the key
+     * changes, which would forget every id as soon as the next one arrived: dedup refuses to open.
+     */
+    @Test
+    void batchExecutionModeIsRefusedWithTheSettingToChange() {
+        assertThatThrownBy(() -> Subject.open(settings(Duration.ofHours(1), DedupOptions.TooLate.DLQ), null, 1, 0,
+                new BatchExecutionStateBackend()))
+                .hasStackTraceContaining("Set execution.runtime-mode to STREAMING");
     }
 
     private static StateBackend backend(String name) {

@@ -1,6 +1,7 @@
 package dev.kappa.jobs.dedup;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -13,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
+import org.apache.flink.runtime.state.KeyGroupRange;
+import org.apache.flink.runtime.state.KeyGroupStatePartitionStreamProvider;
 import org.junit.jupiter.api.Test;
 
 class ExpiringIdTableTest {
@@ -88,6 +91,17 @@ class ExpiringIdTableTest {
         assertThat(read.size()).isZero();
     }
 
+    @Test
+    void aSectionOfAnUnknownLayoutFailsTheRestoreNamingTheLikelyCauses() {
+        ExpiringIdTables tables = new ExpiringIdTables(new KeyGroupRange(0, 3));
+        byte[] section = {-15, 0, 0, 0, 0};
+        assertThatThrownBy(() -> tables.read(List.of(new KeyGroupStatePartitionStreamProvider(
+                new ByteArrayInputStream(section), 2))))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("key group 2 has layout -15")
+                .hasMessageContaining("state.backend.rocksdb.timer-service.factory: HEAP");
+    }
+
     private static DataInputStream roundTrip(ExpiringIdTable table) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -97,8 +111,11 @@ class ExpiringIdTableTest {
         return new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()));
     }
 
-    /** Few distinct low bits, so that many ids probe from the same entry. */
+    /**
+     * Many ids that probe from the same few entries: the index mixes lo with hi shifted right by 29,
+     * so hi varies only in the bits that shift out, and lo has few distinct low bits.
+     */
     private static Id id(SplittableRandom random) {
-        return new Id(random.nextLong(), random.nextInt(64) * 4096L + random.nextInt(3));
+        return new Id(random.nextLong() >>> 35, random.nextInt(64) * 4096L + random.nextInt(3));
     }
 }
