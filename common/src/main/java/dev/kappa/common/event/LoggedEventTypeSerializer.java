@@ -25,7 +25,7 @@ public final class LoggedEventTypeSerializer extends TypeSerializer<LoggedEvent>
     private static final long serialVersionUID = 1L;
     private static final int NULL = -1;
 
-    /** Each task thread gets its own instance ({@link #duplicate}), so the last topic needs no lock. */
+    /** Flink gives each task its own instance, and {@link #duplicate} one to any other thread, so no lock. */
     private transient String lastTopic;
     private transient byte[] lastTopicBytes;
     private transient byte[] topicBuffer;
@@ -66,6 +66,10 @@ public final class LoggedEventTypeSerializer extends TypeSerializer<LoggedEvent>
     @Override
     public void serialize(LoggedEvent logged, DataOutputView target) throws IOException {
         CanonicalEvent event = logged.event();
+        if (event == null) {
+            throw new IllegalArgumentException("a LoggedEvent from " + logged.topic() + "-" + logged.partition()
+                    + " at offset " + logged.offset() + " has no event; every reader of the log makes one");
+        }
         writeBytes(event.eventId() == null ? null : event.eventId().getBytes(StandardCharsets.UTF_8), target);
         target.writeLong(event.eventTimeMillis());
         writeBytes(event.json(), target);
@@ -108,7 +112,7 @@ public final class LoggedEventTypeSerializer extends TypeSerializer<LoggedEvent>
     }
 
     private String readTopic(DataInputView source) throws IOException {
-        int length = source.readInt();
+        int length = readLength(source);
         if (length == NULL) {
             return null;
         }
@@ -133,16 +137,22 @@ public final class LoggedEventTypeSerializer extends TypeSerializer<LoggedEvent>
     }
 
     private static byte[] readBytes(DataInputView source) throws IOException {
-        int length = source.readInt();
+        int length = readLength(source);
         if (length == NULL) {
             return null;
-        }
-        if (length < 0) {
-            throw new IOException("a serialized LoggedEvent has a field of length " + length);
         }
         byte[] bytes = new byte[length];
         source.readFully(bytes);
         return bytes;
+    }
+
+    /** A field's length, or {@link #NULL}. */
+    private static int readLength(DataInputView source) throws IOException {
+        int length = source.readInt();
+        if (length < NULL) {
+            throw new IOException("a serialized LoggedEvent has a field of length " + length);
+        }
+        return length;
     }
 
     @Override

@@ -1,7 +1,9 @@
 package dev.kappa.common.event;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
@@ -10,6 +12,8 @@ import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SerializerTestBase;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.testutils.DeeplyEqualsChecker;
 import org.junit.jupiter.api.Test;
 
@@ -63,6 +67,18 @@ class LoggedEventTypeSerializerTest extends SerializerTestBase<LoggedEvent> {
     @Test
     void flinkInfersThisSerializerForTheRecordType() {
         assertThat(TypeInformation.of(LoggedEvent.class).createSerializer(new SerializerConfigImpl())).isInstanceOf(LoggedEventTypeSerializer.class);
+    }
+
+    @Test
+    void aCorruptLengthIsAnIoErrorAndAMissingEventIsNamed() throws IOException {
+        DataOutputSerializer corrupt = new DataOutputSerializer(16);
+        corrupt.writeInt(-2);
+        assertThatThrownBy(() -> new LoggedEventTypeSerializer().deserialize(
+                new DataInputDeserializer(corrupt.getCopyOfBuffer())))
+                .isInstanceOf(IOException.class).hasMessageContaining("field of length -2");
+        assertThatThrownBy(() -> new LoggedEventTypeSerializer().serialize(new LoggedEvent(null, "events.valid", 1, 7),
+                new DataOutputSerializer(16)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("events.valid-1 at offset 7");
     }
 
     private static LoggedEvent logged(String id, long eventTime, String json, String topic, int partition,

@@ -183,8 +183,8 @@ public final class EventIdDeduplicator extends AbstractStreamOperator<LoggedEven
     }
 
     /**
-     * Before the state is read, so that a checkpoint such a setup took fails with this and not with
-     * what its unreadable state would say.
+     * Before the raw keyed state is read, so that a checkpoint such a setup took fails with this and
+     * not with what its unreadable state would say.
      */
     private void refuseUnsupportedBackend() {
         if (getKeyedStateBackend() instanceof BatchExecutionKeyedStateBackend<?>) {
@@ -206,7 +206,7 @@ public final class EventIdDeduplicator extends AbstractStreamOperator<LoggedEven
     /**
      * Always: Flink asks before the backend is known (to decide whether raw keyed state holds timers
      * to restore) and again at each snapshot, and the two answers must agree. The one setup where
-     * Flink would write timers there, RocksDB with heap timers, is refused before any state is read.
+     * Flink would write timers there, RocksDB with heap timers, is refused before raw keyed state is read.
      */
     @Override
     protected boolean isUsingCustomRawKeyedState() {
