@@ -71,7 +71,12 @@ class LoggedEventTypeSerializerTest extends SerializerTestBase<LoggedEvent> {
 
     @Test
     void aCorruptLengthIsAnIoErrorAndAMissingEventIsNamed() throws IOException {
+        // a whole id, event time and payload, then a topic of length -2
         DataOutputSerializer corrupt = new DataOutputSerializer(16);
+        corrupt.writeInt(1);
+        corrupt.write('a');
+        corrupt.writeLong(0);
+        corrupt.writeInt(-1);
         corrupt.writeInt(-2);
         assertThatThrownBy(() -> new LoggedEventTypeSerializer().deserialize(
                 new DataInputDeserializer(corrupt.getCopyOfBuffer())))
