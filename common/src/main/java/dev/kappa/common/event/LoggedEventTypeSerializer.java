@@ -120,7 +120,8 @@ public final class LoggedEventTypeSerializer extends TypeSerializer<LoggedEvent>
             topicBuffer = new byte[length];
         }
         source.readFully(topicBuffer, 0, length);
-        if (lastTopicBytes == null || !Arrays.equals(topicBuffer, 0, length, lastTopicBytes, 0, lastTopicBytes.length)) {
+        if (lastTopicBytes == null
+                || !Arrays.equals(topicBuffer, 0, length, lastTopicBytes, 0, lastTopicBytes.length)) {
             lastTopicBytes = Arrays.copyOf(topicBuffer, length);
             lastTopic = new String(lastTopicBytes, StandardCharsets.UTF_8);
         }

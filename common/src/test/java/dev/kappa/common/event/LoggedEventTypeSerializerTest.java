@@ -66,7 +66,8 @@ class LoggedEventTypeSerializerTest extends SerializerTestBase<LoggedEvent> {
 
     @Test
     void flinkInfersThisSerializerForTheRecordType() {
-        assertThat(TypeInformation.of(LoggedEvent.class).createSerializer(new SerializerConfigImpl())).isInstanceOf(LoggedEventTypeSerializer.class);
+        assertThat(TypeInformation.of(LoggedEvent.class).createSerializer(new SerializerConfigImpl()))
+                .isInstanceOf(LoggedEventTypeSerializer.class);
     }
 
     @Test
