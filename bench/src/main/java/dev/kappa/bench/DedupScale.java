@@ -115,6 +115,10 @@ public final class DedupScale implements Callable<Integer> {
             rows.add(Comparison.atLeast("dedup job" + at, "ev/s", s.get("dedup"), "kafka produce", s.get("produce"), 0.6));
             rows.add(Comparison.reference("dedup job" + at, "ev/s", s.get("dedup"), "kafka exactly-once copy",
                     s.get("copy")));
+            rows.add(Comparison.reference("dedup job" + at, "ev/s", s.get("dedup"), "flink keyed exactly-once copy",
+                    s.get("flink copy")));
+            rows.add(Comparison.reference("flink keyed exactly-once copy" + at, "ev/s", s.get("flink copy"),
+                    "kafka produce", s.get("produce")));
             rows.add(Comparison.reference("kafka exactly-once copy" + at, "ev/s", s.get("copy"), "kafka produce",
                     s.get("produce")));
             rows.add(Comparison.reference("checkpoint, full size per remembered id" + at, "B",
@@ -172,10 +176,13 @@ public final class DedupScale implements Callable<Integer> {
         Map<String, List<Double>> samples = new HashMap<>();
         for (int run = 1 - warmups; run <= runs; run++) {
             String tag = size + "-" + (run + warmups);
-            createTopics(kafka, base, "perf-" + tag, "unique-" + tag, "sql-unique-" + tag, "copy-" + tag);
+            createTopics(kafka, base, "perf-" + tag, "unique-" + tag, "flink-copy-" + tag, "sql-unique-" + tag,
+                    "copy-" + tag);
             Map<String, Double> measured = new LinkedHashMap<>();
             measured.put("dedup", validCount / (DedupJob.run(base.with("topics.valid=" + valid,
                     "topics.unique=unique-" + tag, "job.name=scale-dedup-" + tag), true).getNetRuntime() / 1e3));
+            measured.put("flink copy", validCount / (FlinkKeyedCopy.run(base.with("topics.valid=" + valid,
+                    "topics.unique=flink-copy-" + tag, "job.name=scale-flink-copy-" + tag)).getNetRuntime() / 1e3));
             measured.put("sql", validCount / (sql.dedup(valid, "sql-unique-" + tag, "scale-sql-dedup-" + tag, true)
                     .getJobExecutionResult().get().getNetRuntime() / 1e3));
             checkpoints("dedup", CheckpointStats.of("scale-dedup-" + tag), measured);
@@ -190,8 +197,8 @@ public final class DedupScale implements Callable<Integer> {
             }
             // what a run wrote is not needed again; the broker keeps less on disk and in its caches
             try (Admin admin = Admin.create(kafka.toProperties())) {
-                admin.deleteTopics(List.of("perf-" + tag, "unique-" + tag, "sql-unique-" + tag, "copy-" + tag))
-                        .all().get();
+                admin.deleteTopics(List.of("perf-" + tag, "unique-" + tag, "flink-copy-" + tag, "sql-unique-" + tag,
+                        "copy-" + tag)).all().get();
             }
         }
         fullSizePerId(base, kafka, size, sent.unique(), samples);
