@@ -176,8 +176,9 @@ public final class DedupScale implements Callable<Integer> {
         Map<String, List<Double>> samples = new HashMap<>();
         for (int run = 1 - warmups; run <= runs; run++) {
             String tag = size + "-" + (run + warmups);
-            createTopics(kafka, base, "perf-" + tag, "unique-" + tag, "flink-copy-" + tag, "sql-unique-" + tag,
+            List<String> written = List.of("perf-" + tag, "unique-" + tag, "flink-copy-" + tag, "sql-unique-" + tag,
                     "copy-" + tag);
+            createTopics(kafka, base, written.toArray(String[]::new));
             Map<String, Double> measured = new LinkedHashMap<>();
             measured.put("dedup", validCount / (DedupJob.run(base.with("topics.valid=" + valid,
                     "topics.unique=unique-" + tag, "job.name=scale-dedup-" + tag), true).getNetRuntime() / 1e3));
@@ -197,8 +198,7 @@ public final class DedupScale implements Callable<Integer> {
             }
             // what a run wrote is not needed again; the broker keeps less on disk and in its caches
             try (Admin admin = Admin.create(kafka.toProperties())) {
-                admin.deleteTopics(List.of("perf-" + tag, "unique-" + tag, "flink-copy-" + tag, "sql-unique-" + tag,
-                        "copy-" + tag)).all().get();
+                admin.deleteTopics(written).all().get();
             }
         }
         fullSizePerId(base, kafka, size, sent.unique(), samples);

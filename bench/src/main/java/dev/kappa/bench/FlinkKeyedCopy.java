@@ -1,15 +1,10 @@
 package dev.kappa.bench;
 
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
-import dev.kappa.common.config.CommonOptions;
 import dev.kappa.common.config.KappaConfig;
 import dev.kappa.common.flink.FlinkEnvironments;
-import dev.kappa.common.kafka.KafkaConnectors;
-import dev.kappa.common.kafka.KafkaSettings;
-import dev.kappa.common.kafka.LoggedEventSerializer;
 import dev.kappa.jobs.dedup.DedupJob;
 import dev.kappa.jobs.dedup.EventIdKey;
 
@@ -29,9 +24,7 @@ final class FlinkKeyedCopy {
         StreamExecutionEnvironment env = FlinkEnvironments.create(config);
         DedupJob.kafkaSource(env, config, jobName, true)
                 .keyBy(new EventIdKey(), EventIdKey.TYPE)
-                .sinkTo(KafkaConnectors.sink(KafkaSettings.from(config),
-                        new LoggedEventSerializer(config.get(CommonOptions.TOPIC_UNIQUE)),
-                        DeliveryGuarantee.EXACTLY_ONCE, jobName))
+                .sinkTo(DedupJob.uniqueSink(config, jobName))
                 .uid("flink-keyed-copy-sink").name("copied events");
         return env.execute(jobName);
     }

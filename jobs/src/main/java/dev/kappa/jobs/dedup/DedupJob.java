@@ -104,11 +104,14 @@ public final class DedupJob {
 
     /** The workflow with exactly-once Kafka sinks: the promise of this stage is that nothing after it repeats. */
     public static void defineToKafka(DataStream<LoggedEvent> log, KappaConfig config, String jobName) {
-        define(log, DedupSettings.from(config),
-                KafkaConnectors.sink(KafkaSettings.from(config),
-                        new LoggedEventSerializer(config.get(CommonOptions.TOPIC_UNIQUE)),
-                        DeliveryGuarantee.EXACTLY_ONCE, jobName),
-                deadLetterSink(config, jobName));
+        define(log, DedupSettings.from(config), uniqueSink(config, jobName), deadLetterSink(config, jobName));
+    }
+
+    /** topics.unique, exactly-once: each record as the log held it. */
+    public static Sink<LoggedEvent> uniqueSink(KappaConfig config, String jobName) {
+        return KafkaConnectors.sink(KafkaSettings.from(config),
+                new LoggedEventSerializer(config.get(CommonOptions.TOPIC_UNIQUE)), DeliveryGuarantee.EXACTLY_ONCE,
+                jobName);
     }
 
     /** topics.dlq, exactly-once, each letter naming {@code jobName} as the job that parked it. */
